@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Environment fragments shared by every process. A service composes the ones it needs
+ * (`z.object({...httpEnv, ...databaseEnv, ...})`) and adds its own variables.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const httpEnv = {
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port(3000),
+  /** Public base URL of this process (for links and the OpenAPI servers list). */
+  PUBLIC_URL: z.string().url().optional(),
+};
+
+export const databaseEnv = {
+  DB_DRIVER: z.enum(['sqlite', 'postgresql', 'mssql']).default('sqlite'),
+  /** SQLite: file path (or :memory:); PostgreSQL / SQL Server: database name. */
+  DB_NAME: z.string().min(1).optional(),
+  /** PostgreSQL / SQL Server connection URL, e.g. postgres://user:pass@host:5432/crm. */
+  DB_URL: z.string().optional(),
+  /** Schema owned by this service (PostgreSQL, SQL Server); defaults to the service name. */
+  DB_SCHEMA: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+  DB_DEBUG: bool(false),
+};
+
+export const amqpEnv = {
+  AMQP_URL: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
+  EVENTS_EXCHANGE: z.string().default('crm.events'),
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(20),
+  /** How often a consumed message may fail before it is dead-lettered. */
+  AMQP_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
+};
+
+export const authEnv = {
+  /** Keycloak base URL (without /realms/...). */
+  AUTH_URL: z.string().url().default('http://localhost:8080'),
+  AUTH_REALM: z.string().default('crm'),
+  /** Client id this process presents as audience (Keycloak "resource"). */
+  AUTH_CLIENT_ID: z.string().default('crm-api'),
+};
+
+export const observabilityEnv = {
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+};

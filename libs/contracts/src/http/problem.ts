@@ -1,0 +1,50 @@
+/**
+ * Errors of the public HTTP contract: application/problem+json (RFC 9457) with a stable `code`.
+ * Features throw subclasses of DomainError; one filter per process maps `kind` to the status.
+ */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export type ErrorKind =
+  | 'invalid' // 400
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409
+  | 'rate_limited' // 429
+  | 'unavailable'; // 503
+
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export class DomainError extends Error {
+  constructor(
+    /** Stable, documented code such as `OPPORTUNITY.NOT_UNASSIGNED`. */
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

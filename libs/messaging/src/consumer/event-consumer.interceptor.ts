@@ -1,0 +1,124 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RmqContext } from '@nestjs/microservices';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { EventDefinition, parseEvent } from '@crm/contracts';
+import { EventInbox } from '../inbox/event-inbox';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { CONSUMED_EVENT, PermanentEventError } from './consume-event.decorator';
+import { InFlightMessages } from './in-flight';
+import { ConsumerChannels } from './consumer-channels';
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * The consuming half of reliable messaging, around every @ConsumeEvent handler:
+ * validate against the contract (invalid → dead-letter at once), apply once through the inbox,
+ * then ack; on failure wait a little and requeue, until the quorum queue's delivery limit
+ * dead-letters the message. It never lets an error escape to Nest (that would leave the message
+ * unacked until the channel closes).
+ */
+@Injectable()
+export class EventConsumerInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('EventConsumer');
+  private readonly tracer = trace.getTracer('crm-messaging');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly inbox: EventInbox,
+    private readonly inFlight: InFlightMessages,
+    private readonly channels: ConsumerChannels,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  intercept(execution: ExecutionContext, next: CallHandler): Observable<void> {
+    const rmq = execution.switchToRpc().getContext<RmqContext>();
+    const message = rmq.getMessage() as ConsumeMessage;
+    const channel = rmq.getChannelRef() as Channel;
+    this.channels.remember(channel);
+    const definition = this.reflector.get<EventDefinition>(CONSUMED_EVENT, execution.getHandler());
+    const consumer = `${this.options.service}:${execution.getClass().name}.${execution.getHandler().name}`;
+    const payload = execution.switchToRpc().getData();
+    return from(
+      this.inFlight.track(() => this.process(consumer, definition, payload, message, channel, next)),
+    );
+  }
+
+  private async process(
+    consumer: string,
+    definition: EventDefinition,
+    payload: unknown,
+    message: ConsumeMessage,
+    channel: Channel,
+    next: CallHandler,
+  ): Promise<void> {
+    const parent = propagation.extract(context.active(), message.properties.headers ?? {});
+    await this.tracer.startActiveSpan(
+      `${definition.type} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.fields.exchange,
+          'messaging.rabbitmq.destination.routing_key': message.fields.routingKey,
+          'messaging.message.id': String(message.properties.messageId ?? ''),
+          'messaging.consumer.group.name': consumer,
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          const parsed = parseEvent(definition, payload);
+          if (!parsed.success) {
+            const detail = parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+            this.logger.warn(`dead-lettering invalid ${definition.type} message: ${detail}`);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: 'invalid message' });
+            channel.nack(message, false, false);
+            return;
+          }
+          const outcome = await this.inbox.runOnce(consumer, parsed.event, () =>
+            lastValueFrom(next.handle(), { defaultValue: undefined }),
+          );
+          span.setAttribute('crm.inbox.outcome', outcome);
+          channel.ack(message);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          await this.reject(consumer, definition, message, channel, error as Error);
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async reject(
+    consumer: string,
+    definition: EventDefinition,
+    message: ConsumeMessage,
+    channel: Channel,
+    error: Error,
+  ): Promise<void> {
+    const deliveries = Number(message.properties.headers?.['x-delivery-count'] ?? 0) + 1;
+    if (error instanceof PermanentEventError) {
+      this.logger.error(`${consumer} cannot apply ${definition.type} ${message.properties.messageId}: ${error.message}; dead-lettered`);
+      channel.nack(message, false, false);
+      return;
+    }
+    const last = deliveries >= this.options.deliveryLimit;
+    this.logger.error(
+      `${consumer} failed on ${definition.type} ${message.properties.messageId} (delivery ${deliveries}/${this.options.deliveryLimit}): ${error.message}` +
+        (last ? '; dead-lettered' : '; will retry'),
+    );
+    if (last) {
+      channel.nack(message, false, false);
+      return;
+    }
+    // Hold the message briefly so a transient fault (database failover) is not retried in a hot loop.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** deliveries)));
+    channel.nack(message, false, true);
+  }
+}

@@ -1,0 +1,5 @@
+import { InboxMessage } from './inbox/inbox-message.entity';
+import { OutboxMessage } from './outbox/outbox-message.entity';
+
+/** Tables every service with messaging owns in its own schema. */
+export const MESSAGING_ENTITIES = [OutboxMessage, InboxMessage];

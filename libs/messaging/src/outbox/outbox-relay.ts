@@ -1,0 +1,188 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ConfirmPublisher } from '../broker/confirm-publisher';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { OutboxMessage } from './outbox-message.entity';
+
+const BATCH_SIZE = 100;
+const LEASE_MS = 30_000;
+const MAX_BACKOFF_MS = 60_000;
+
+/** 0.5 s, 1 s, 2 s … capped at a minute: an outage is retried without hammering the broker. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Publishes committed outbox rows in order. Runs in every replica: rows are leased before they are
+ * published, so two relays never publish the same row while the lease holds; a crashed relay's
+ * lease expires and another takes over (the event may then be published twice, which consumers'
+ * inboxes absorb). A commit pokes the relay, so an event normally leaves within milliseconds;
+ * the poll interval only bounds the wait after a missed poke or a failure.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly tracer = trace.getTracer('crm-messaging');
+  private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly publisher: ConfirmPublisher;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private pokedWhileBusy = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {
+    this.publisher = new ConfirmPublisher(options);
+  }
+
+  get brokerConnected(): boolean {
+    return this.publisher.connected;
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Called after commits that may have written outbox rows. */
+  poke(): void {
+    if (this.wake) this.wake();
+    else this.pokedWhileBusy = true;
+  }
+
+  /** Stops after the batch in flight (its confirms are awaited) and closes the connection. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.publisher.close();
+  }
+
+  /** Number of events not yet confirmed by the broker (for health details and tests). */
+  async backlog(): Promise<number> {
+    return this.orm.em.fork().count(OutboxMessage, { sentAt: null });
+  }
+
+  /** One pass: lease due rows, publish them in order, record the outcome. Returns rows sent. */
+  async relayOnce(): Promise<number> {
+    const em = this.orm.em.fork();
+    const now = new Date();
+    const due = await em.find(
+      OutboxMessage,
+      { sentAt: null, availableAt: { $lte: now } },
+      { orderBy: { seq: 'asc' }, limit: BATCH_SIZE, fields: ['seq'] },
+    );
+    if (due.length === 0) return 0;
+    const seqs = due.map((row) => row.seq);
+    await em.nativeUpdate(
+      OutboxMessage,
+      { seq: { $in: seqs }, sentAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+      { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    );
+    const leased = await em.find(
+      OutboxMessage,
+      { seq: { $in: seqs }, leaseOwner: this.owner, sentAt: null },
+      { orderBy: { seq: 'asc' } },
+    );
+    let sent = 0;
+    for (const row of leased) {
+      try {
+        await this.publishRow(row);
+        row.sentAt = new Date();
+        row.leaseOwner = null;
+        row.leaseUntil = null;
+        sent++;
+      } catch (error) {
+        // Keep order: nothing after a failed row is published before it.
+        row.attempts += 1;
+        row.lastError = (error as Error).message.slice(0, 1000);
+        row.availableAt = new Date(Date.now() + retryDelayMs(row.attempts));
+        row.leaseOwner = null;
+        row.leaseUntil = null;
+        for (const later of leased.slice(leased.indexOf(row) + 1)) {
+          later.leaseOwner = null;
+          later.leaseUntil = null;
+        }
+        this.logger.warn(`publishing ${row.type} ${row.eventId} failed (attempt ${row.attempts}): ${row.lastError}`);
+        break;
+      }
+    }
+    await em.flush();
+    return sent;
+  }
+
+  private publishRow(row: OutboxMessage): Promise<void> {
+    const parent = propagation.extract(context.active(), row.headers);
+    return this.tracer.startActiveSpan(
+      `${row.type} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation.type': 'publish',
+          'messaging.destination.name': this.options.exchange,
+          'messaging.rabbitmq.destination.routing_key': row.type,
+          'messaging.message.id': row.eventId,
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          const headers: Record<string, string> = { ...row.headers };
+          propagation.inject(context.active(), headers);
+          await this.publisher.publish(row.toCloudEvent(), headers);
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async run(): Promise<void> {
+    let lastFailure = '';
+    while (this.running) {
+      let sent = 0;
+      try {
+        await this.publisher.ensureOpen();
+        sent = await this.relayOnce();
+        if (lastFailure) this.logger.log('outbox relay recovered');
+        lastFailure = '';
+      } catch (error) {
+        // Logged once per distinct failure: an outage must not flood the logs every poll.
+        const failure = (error as Error).message;
+        if (failure !== lastFailure) this.logger.error(`outbox relay cannot publish: ${failure}`);
+        lastFailure = failure;
+      }
+      if (!this.running) break;
+      if (sent === BATCH_SIZE || this.pokedWhileBusy) {
+        this.pokedWhileBusy = false;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.options.outboxPollMs);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = null;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as amqp from 'amqplib';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { deleteTopology, peekQueue, TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
+import { eventsExchangeArguments, MessagingOptions, OutboxMessage, topologyNames } from '../src';
+import { consumerCalls, RenameTally, startWidgetApp, WidgetApp } from './fixtures/widget-app';
+
+describe('reliable events over real RabbitMQ', () => {
+  const options: MessagingOptions = {
+    service: 'widgets',
+    amqpUrl: testAmqpUrl(),
+    exchange: uniqueName('crm.events.test'),
+    prefetch: 10,
+    deliveryLimit: 3,
+    outboxPollMs: 200,
+    consumes: true,
+  };
+  const names = topologyNames(options);
+  let widgetApp: WidgetApp;
+  let subscriber: TestSubscriber;
+
+  beforeAll(async () => {
+    new NodeTracerProvider().register(); // W3C propagation, as initTracing does in a service
+    // Clean leftovers of an aborted earlier run of this same spec (queue names are per service).
+    await deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue] });
+    const dir = mkdtempSync(join(tmpdir(), 'crm-messaging-'));
+    widgetApp = await startWidgetApp(options, join(dir, 'widgets.sqlite'));
+    subscriber = await TestSubscriber.bind({ exchange: options.exchange, pattern: 'widgets.#' });
+  });
+
+  afterAll(async () => {
+    await subscriber?.close();
+    await widgetApp?.app.close();
+    await deleteTopology({
+      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue],
+      exchanges: [names.exchange, names.unroutedExchange, names.deadLetterExchange],
+    });
+  });
+
+  it('publishes a committed change exactly once as a persistent CloudEvent with trace headers', async () => {
+    await widgetApp.widgets.rename('w-1', 'Sprocket');
+    const [message] = await subscriber.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // time for any duplicate to arrive
+    const forW1 = subscriber.messages.filter((m) => (m.body.data as { widgetId: string }).widgetId === 'w-1');
+    expect(forW1).toHaveLength(1);
+    expect(message.routingKey).toBe('widgets.widget.renamed.v1');
+    expect(message.body).toMatchObject({
+      specversion: '1.0',
+      source: 'crm/widgets',
+      type: 'widgets.widget.renamed.v1',
+      datacontenttype: 'application/json',
+      subject: 'w-1',
+      data: { widgetId: 'w-1', name: 'Sprocket' },
+    });
+    expect(message.properties.deliveryMode).toBe(2);
+    expect(message.properties.messageId).toBe(message.body.id);
+    expect(message.properties.contentType).toBe('application/cloudevents+json');
+    expect(message.properties.headers?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    const row = await widgetApp.orm.em.fork().findOneOrFail(OutboxMessage, { eventId: message.body.id as string });
+    expect(row.sentAt).toBeInstanceOf(Date);
+  });
+
+  it('publishes nothing when the transaction that recorded the event rolls back', async () => {
+    await expect(widgetApp.widgets.rename('w-rollback', 'Nope', { failAfterRecording: true })).rejects.toThrow();
+    await widgetApp.widgets.rename('w-after', 'Marker');
+    await waitUntil(() => subscriber.messages.some((m) => (m.body.data as { widgetId: string }).widgetId === 'w-after'));
+    expect(subscriber.messages.some((m) => (m.body.data as { widgetId: string }).widgetId === 'w-rollback')).toBe(false);
+    expect(await widgetApp.orm.em.fork().count(OutboxMessage, { subject: 'w-rollback' })).toBe(0);
+  });
+
+  it('applies an event delivered three times only once (inbox)', async () => {
+    const before = consumerCalls.renamed;
+    await widgetApp.widgets.rename('w-dup', 'Original');
+    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, 'w-dup'))?.renames === 1);
+    const [original] = subscriber.messages.filter((m) => (m.body.data as { widgetId: string }).widgetId === 'w-dup');
+    // Redeliver the very same event twice, as a broker would after a lost ack.
+    const connection = await amqp.connect(testAmqpUrl());
+    const channel = await connection.createConfirmChannel();
+    for (let i = 0; i < 2; i++) {
+      channel.publish(options.exchange, original.routingKey, Buffer.from(JSON.stringify(original.body)), {
+        persistent: true,
+        messageId: original.properties.messageId,
+        type: original.routingKey,
+      });
+    }
+    await channel.waitForConfirms();
+    await connection.close();
+    // A later event is applied only after the broker handed out the duplicates before it.
+    await widgetApp.widgets.rename('w-marker', 'after the duplicates');
+    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, 'w-marker'))?.renames === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(consumerCalls.renamed).toBe(before + 2); // w-dup once, w-marker once: duplicates never reached the handler
+    const tally = await widgetApp.orm.em.fork().findOneOrFail(RenameTally, 'w-dup');
+    expect(tally.renames).toBe(1);
+  });
+
+  it('dead-letters a message that fails contract validation, without calling the handler', async () => {
+    const before = consumerCalls.renamed;
+    const connection = await amqp.connect(testAmqpUrl());
+    const channel = await connection.createConfirmChannel();
+    channel.publish(options.exchange, 'widgets.widget.renamed.v1', Buffer.from(JSON.stringify({ hello: 'not a cloud event' })), {
+      persistent: true,
+      type: 'widgets.widget.renamed.v1',
+      messageId: 'bad-1',
+    });
+    await channel.waitForConfirms();
+    await connection.close();
+    let dead: Awaited<ReturnType<typeof peekQueue>> = [];
+    await waitUntil(async () => {
+      dead = await peekQueue(names.deadLetterQueue);
+      return dead.some((m) => m.properties.messageId === 'bad-1');
+    });
+    expect(consumerCalls.renamed).toBe(before);
+  });
+
+  it('dead-letters a message whose handler keeps failing after the delivery limit, instead of looping', async () => {
+    await widgetApp.widgets.explode('w-boom');
+    let dead: Awaited<ReturnType<typeof peekQueue>> = [];
+    await waitUntil(
+      async () => {
+        dead = await peekQueue(names.deadLetterQueue);
+        return dead.some((m) => m.routingKey === 'widgets.widget.exploded.v1' || m.body.type === 'widgets.widget.exploded.v1');
+      },
+      20_000,
+      () => `handler ran ${consumerCalls.exploded} times, nothing in ${names.deadLetterQueue}`,
+    );
+    const callsAtDeadLetter = consumerCalls.exploded;
+    expect(callsAtDeadLetter).toBe(options.deliveryLimit);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(consumerCalls.exploded).toBe(callsAtDeadLetter);
+  });
+
+  it('declares the events exchange with an alternate exchange so unroutable events are kept', async () => {
+    const connection = await amqp.connect(testAmqpUrl());
+    const channel = await connection.createChannel();
+    // Re-declaring with the same arguments succeeds only if the exchange has exactly those.
+    await channel.assertExchange(options.exchange, 'topic', { durable: true, arguments: eventsExchangeArguments(options) });
+    await connection.close();
+    // An event type no queue is bound for lands in the unrouted queue instead of vanishing.
+    const connection2 = await amqp.connect(testAmqpUrl());
+    const channel2 = await connection2.createConfirmChannel();
+    channel2.publish(options.exchange, 'nobody.listens.here.v1', Buffer.from('{}'), { persistent: true, messageId: 'unrouted-1', mandatory: true });
+    await channel2.waitForConfirms();
+    await connection2.close();
+    await waitUntil(async () => (await peekQueue(names.unroutedQueue)).some((m) => m.properties.messageId === 'unrouted-1'));
+  });
+});

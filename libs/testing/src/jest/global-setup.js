@@ -1,0 +1,47 @@
+// Decides, once per jest run, where the real RabbitMQ and PostgreSQL for integration tests come
+// from: containers when a container runtime exists (testcontainers), else the local services named
+// by CRM_AMQP_URL / CRM_TEST_PG_URL (defaults: this machine kind's services). It prints which, and
+// exports the choice through process.env so that test workers (started after this) see it.
+const { randomBytes } = require('node:crypto');
+
+const LOCAL_AMQP = 'amqp://guest:guest@127.0.0.1:5672';
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/test';
+
+async function containerRuntimeAvailable() {
+  try {
+    const { getContainerRuntimeClient } = require('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch (error) {
+    return false;
+  }
+}
+
+module.exports = async function globalSetup() {
+  if (process.env.CRM_TEST_ENV_READY) return;
+  process.env.CRM_TEST_RUN_ID ??= randomBytes(4).toString('hex');
+  const started = [];
+  if (!process.env.CRM_AMQP_URL && !process.env.CRM_TEST_PG_URL && (await containerRuntimeAvailable())) {
+    const { RabbitMQContainer } = require('@testcontainers/rabbitmq');
+    const { PostgreSqlContainer } = require('@testcontainers/postgresql');
+    const rabbit = await new RabbitMQContainer('rabbitmq:3.13-alpine').start();
+    const pg = await new PostgreSqlContainer('postgres:16-alpine').start();
+    started.push(rabbit, pg);
+    process.env.CRM_AMQP_URL = rabbit.getAmqpUrl();
+    process.env.CRM_TEST_PG_URL = pg.getConnectionUri();
+    console.log(`\n[crm tests] container runtime found: RabbitMQ and PostgreSQL run in testcontainers`);
+  } else {
+    process.env.CRM_AMQP_URL ??= LOCAL_AMQP;
+    process.env.CRM_TEST_PG_URL ??= LOCAL_PG;
+    console.log(
+      `\n[crm tests] no container runtime: using local services RabbitMQ ${redact(process.env.CRM_AMQP_URL)}` +
+        ` and PostgreSQL ${redact(process.env.CRM_TEST_PG_URL)}; run id ${process.env.CRM_TEST_RUN_ID}`,
+    );
+  }
+  process.env.CRM_TEST_ENV_READY = '1';
+  globalThis.__CRM_CONTAINERS__ = started;
+};
+
+function redact(url) {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}

