@@ -50,3 +50,25 @@ export const observabilityEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
 };
+
+/** Where active users and their roles come from (assignee pickers, "is this an active manager"). */
+export const userDirectoryEnv = {
+  USER_DIRECTORY: z.enum(['realm-file', 'keycloak']).default('realm-file'),
+  /** realm-file: the Keycloak realm export (embedded default and tests). */
+  REALM_FILE: z.string().default('deploy/keycloak/realm-crm.json'),
+  /** keycloak: a confidential client with the realm-management view-users role. */
+  KEYCLOAK_ADMIN_CLIENT_ID: z.string().default('crm-gateway'),
+  KEYCLOAK_ADMIN_CLIENT_SECRET: z.string().optional(),
+};
+
+/** Everything a domain service (HTTP + database + events + auth) reads; services add their own. */
+export const serviceEnv = {
+  ...httpEnv,
+  ...databaseEnv,
+  ...amqpEnv,
+  ...authEnv,
+  ...observabilityEnv,
+  ...userDirectoryEnv,
+};
+const serviceEnvSchema = z.object(serviceEnv);
+export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

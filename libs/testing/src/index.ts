@@ -1,1 +1,2 @@
 export * from './amqp';
+export * from './private-rabbit';

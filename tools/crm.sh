@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The project's entry points: `npm start` / `npm test` (see README). Bootstraps Node 24 and the
+# dependencies when missing, so both work on a fresh machine of this kind.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+build() { tsc -p tsconfig.build.json; }
+
+case "${1:-}" in
+  start)
+    build
+    exec node tools/system/start.js
+    ;;
+  build)
+    build
+    ;;
+  lint)
+    nx run-many -t lint --outputStyle=static
+    ;;
+  test)
+    echo "== type check" && tsc -p tsconfig.json
+    echo "== lint (module boundaries)" && nx run-many -t lint --outputStyle=static
+    echo "== build" && build
+    echo "== tests (real RabbitMQ and databases)"
+    nx run-many -t test --outputStyle=static --parallel=1
+    ;;
+  *)
+    echo "usage: tools/crm.sh start|test|build|lint" >&2
+    exit 2
+    ;;
+esac
