@@ -21,13 +21,14 @@ fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 export NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
 
+# Reinstall only when the dependency manifests changed since the last install.
 stamp="$ROOT/node_modules/.crm-installed"
-if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ] || [ "$ROOT/package.json" -nt "$stamp" ]; then
-  echo "crm: installing dependencies (npm ci)" >&2
-  if [ -f "$ROOT/package-lock.json" ]; then
-    (cd "$ROOT" && npm ci --engine-strict --loglevel=error >&2)
-  else
-    (cd "$ROOT" && npm install --engine-strict --loglevel=error >&2)
-  fi
-  touch "$stamp"
+wanted="$(cat "$ROOT/package.json" "$ROOT/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  echo "crm: installing dependencies" >&2
+  # `npm install` with the committed lock, not `npm ci`: npm 11 refuses `ci` for a lock without
+  # the other platforms' optional bindings of unrs-resolver (a known npm bug), which a Linux install
+  # never records. The lock still pins every version.
+  (cd "$ROOT" && npm install --engine-strict --no-audit --no-fund --loglevel=error >&2)
+  cat "$ROOT/package.json" "$ROOT/package-lock.json" | sha256sum | cut -d' ' -f1 > "$stamp"
 fi

@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MikroORM } from '@mikro-orm/core';
+import { expectMssqlDdlSnapshot, initOrm, pendingSchemaDiff, runMigrations } from '@crm/persistence';
+import { ENTITIES, ormInput, SERVICE_NAME } from '../src/database/orm-input';
+
+/** The committed migrations must build exactly the schema the entities describe, on every driver. */
+describe('marketing schema', () => {
+  let orm: MikroORM | undefined;
+  afterEach(async () => {
+    await orm?.close(true);
+    orm = undefined;
+  });
+
+  it('SQLite: the migrations produce the entities’ schema', async () => {
+    const input = ormInput({ DB_DRIVER: 'sqlite', DB_NAME: join(mkdtempSync(join(tmpdir(), 'crm-mkt-')), 'marketing.sqlite') });
+    const { executed } = await runMigrations(input);
+    expect(executed.length).toBeGreaterThan(0);
+    orm = await initOrm(input);
+    expect(await pendingSchemaDiff(orm)).toBe('');
+  });
+
+  it('PostgreSQL: the migrations produce the entities’ schema in the service’s own schema', async () => {
+    const schema = `marketing_t${process.env.CRM_TEST_RUN_ID ?? 'x'}`.replace(/[^a-z0-9_]/g, '');
+    const input = ormInput({ DB_DRIVER: 'postgresql', DB_URL: process.env.CRM_TEST_PG_URL, DB_SCHEMA: schema });
+    try {
+      await runMigrations(input);
+      orm = await initOrm(input);
+      expect(await pendingSchemaDiff(orm)).toBe('');
+    } finally {
+      await orm?.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+    }
+  });
+
+  it('SQL Server: the DDL generated offline matches the committed snapshot', async () => {
+    await expectMssqlDdlSnapshot({ service: SERVICE_NAME, entities: ENTITIES }, join(__dirname, '..', 'src', 'database', 'marketing.mssql.sql'));
+  });
+});

@@ -1,0 +1,31 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { ownSchema, sqlSchema } from '../orm';
+import { PersistenceError, PersistenceErrorCode } from '../persistence.errors';
+
+/**
+ * SQL still needed to bring the database to the entities ('' = in sync). Always restricted to
+ * the service's own schema: without `schema`, MikroORM diffs every schema of a shared PostgreSQL
+ * database and proposes dropping other services' tables.
+ */
+export async function pendingSchemaDiff(orm: MikroORM): Promise<string> {
+  const sql = await sqlSchema(orm).getUpdateSchemaSQL({ wrap: false, schema: ownSchema(orm) });
+  return sql.trim();
+}
+
+/** Up and down SQL between the database and the entities, for writing a migration. */
+export async function schemaMigrationDiff(orm: MikroORM): Promise<{ up: string; down: string }> {
+  const diff = await sqlSchema(orm).getUpdateSchemaMigrationSQL({ wrap: false, schema: ownSchema(orm) });
+  return { up: diff.up.trim(), down: diff.down.trim() };
+}
+
+/** Throws when the migrations do not produce the schema the entities describe. */
+export async function assertSchemaInSync(orm: MikroORM): Promise<void> {
+  const sql = await pendingSchemaDiff(orm);
+  if (sql) {
+    throw new PersistenceError(
+      PersistenceErrorCode.OutOfSync,
+      `the migrations do not match the entities; a new migration needs:\n${sql}\n` +
+        `Create it with createMigration(<service orm input>, '<name>') and register it in the driver's index.ts.`,
+    );
+  }
+}

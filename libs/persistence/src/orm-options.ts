@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { EntityClass, EntityMetadata, EntitySchema, Options } from '@mikro-orm/core';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import { MsSqlDriver } from '@mikro-orm/mssql';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { DbDriverName, MigrationsForService } from './migrations/migrations-for-service';
+import { PersistenceError, PersistenceErrorCode } from './persistence.errors';
+import { schemaNameFor } from './schema-name';
+
+/** Exactly the `databaseEnv` fragment of @crm/config, parsed. */
+export interface DatabaseSettings {
+  DB_DRIVER: DbDriverName;
+  DB_NAME?: string;
+  DB_URL?: string;
+  DB_SCHEMA?: string;
+  DB_DEBUG?: boolean;
+}
+
+export type ServiceEntity = EntityClass<object> | EntitySchema;
+
+export interface ServiceOrmInput {
+  /** Service name; names the SQLite file and the default schema. */
+  service: string;
+  entities: ServiceEntity[];
+  db: DatabaseSettings;
+  migrations?: MigrationsForService;
+}
+
+export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
+
+/**
+ * The one MikroORM configuration of a service. The same options serve the HTTP process, the
+ * migrate step and the tests, so what is tested is what runs.
+ */
+export function createOrmOptions(input: ServiceOrmInput): Partial<Options> {
+  const { service, entities, db, migrations } = input;
+  const common: Partial<Options> = {
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    // Each request / consumer / job forks its own context; a shared global one leaks identity maps.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    timezone: '+00:00',
+    debug: db.DB_DEBUG ?? false,
+    // Databases and schemas are created by the migrate step, never as a side effect of booting.
+    ensureDatabase: false,
+    extensions: [Migrator],
+    migrations: {
+      tableName: MIGRATIONS_TABLE,
+      migrationsList: migrations?.[db.DB_DRIVER] ?? [],
+      transactional: true,
+      allOrNothing: true,
+      // Snapshots would be written next to compiled code at run time; diffs come from the database.
+      snapshot: false,
+      silent: true,
+    },
+  };
+  switch (db.DB_DRIVER) {
+    case 'sqlite':
+      return { ...common, driver: SqliteDriver, dbName: sqliteFile(service, db.DB_NAME) };
+    case 'postgresql':
+      return {
+        ...common,
+        driver: PostgreSqlDriver,
+        clientUrl: requireUrl(db),
+        ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
+        schema: db.DB_SCHEMA ? schemaNameFor(db.DB_SCHEMA) : schemaNameFor(service),
+        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+      };
+    case 'mssql':
+      return {
+        ...common,
+        driver: MsSqlDriver,
+        clientUrl: requireUrl(db),
+        ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
+        schema: db.DB_SCHEMA ? schemaNameFor(db.DB_SCHEMA) : schemaNameFor(service),
+        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+        discovery: { onMetadata: useNvarcharForText },
+      };
+  }
+}
+
+/**
+ * Entities declare long text portably as `type: 'text'`; SQL Server maps that to its deprecated
+ * `text` type, so there it becomes `nvarchar(max)` (an explicit `columnType` still wins).
+ */
+function useNvarcharForText(meta: EntityMetadata): void {
+  for (const prop of Object.values(meta.properties)) {
+    const type = typeof prop.type === 'string' ? prop.type.toLowerCase() : '';
+    if ((type === 'text' || type === 'texttype') && !prop.columnTypes?.length) {
+      prop.columnTypes = ['nvarchar(max)'];
+    }
+  }
+}
+
+function sqliteFile(service: string, name: string | undefined): string {
+  if (name === ':memory:') return name;
+  const file = resolve(name ?? `.data/${schemaNameFor(service)}.sqlite`);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}
+
+function requireUrl(db: DatabaseSettings): string {
+  if (!db.DB_URL) {
+    throw new PersistenceError(
+      PersistenceErrorCode.MissingUrl,
+      `DB_DRIVER=${db.DB_DRIVER} needs DB_URL (e.g. ${db.DB_DRIVER === 'mssql' ? 'mssql://sa:secret@db:1433/crm' : 'postgres://crm:secret@db:5432/crm'})`,
+    );
+  }
+  return db.DB_URL;
+}
