@@ -1,0 +1,3 @@
+export * from './realm';
+export * from './directory';
+export * from './dev-provider';
