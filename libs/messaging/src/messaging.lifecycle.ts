@@ -33,7 +33,7 @@ export class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdo
   async beforeApplicationShutdown(): Promise<void> {
     if (this.options.consumes) {
       await this.channels.cancel(`${topologyNames(this.options).consumerQueue}.${CONSUMER_TAG}`);
-      const drained = await this.inFlight.drained(DRAIN_TIMEOUT_MS);
+      const drained = await this.inFlight.idle(DRAIN_TIMEOUT_MS);
       if (!drained) this.logger.warn(`${this.inFlight.size} messages still in flight at shutdown; they will be redelivered`);
     }
     await this.relay.stop();

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as amqp from 'amqplib';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { initTracing } from '@crm/observability';
 import { deleteTopology, peekQueue, TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
 import { eventsExchangeArguments, MessagingOptions, OutboxMessage, topologyNames } from '../src';
 import { consumerCalls, RenameTally, startWidgetApp, WidgetApp } from './fixtures/widget-app';
@@ -22,7 +22,7 @@ describe('reliable events over real RabbitMQ', () => {
   let subscriber: TestSubscriber;
 
   beforeAll(async () => {
-    new NodeTracerProvider().register(); // W3C propagation, as initTracing does in a service
+    initTracing({ serviceName: 'widgets' }); // W3C propagation, as in a service
     // Clean leftovers of an aborted earlier run of this same spec (queue names are per service).
     await deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue] });
     const dir = mkdtempSync(join(tmpdir(), 'crm-messaging-'));
@@ -73,7 +73,7 @@ describe('reliable events over real RabbitMQ', () => {
   it('applies an event delivered three times only once (inbox)', async () => {
     const before = consumerCalls.renamed;
     await widgetApp.widgets.rename('w-dup', 'Original');
-    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, 'w-dup'))?.renames === 1);
+    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, { widgetId: 'w-dup' }))?.renames === 1);
     const [original] = subscriber.messages.filter((m) => (m.body.data as { widgetId: string }).widgetId === 'w-dup');
     // Redeliver the very same event twice, as a broker would after a lost ack.
     const connection = await amqp.connect(testAmqpUrl());
@@ -89,10 +89,10 @@ describe('reliable events over real RabbitMQ', () => {
     await connection.close();
     // A later event is applied only after the broker handed out the duplicates before it.
     await widgetApp.widgets.rename('w-marker', 'after the duplicates');
-    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, 'w-marker'))?.renames === 1);
+    await waitUntil(async () => (await widgetApp.orm.em.fork().findOne(RenameTally, { widgetId: 'w-marker' }))?.renames === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(consumerCalls.renamed).toBe(before + 2); // w-dup once, w-marker once: duplicates never reached the handler
-    const tally = await widgetApp.orm.em.fork().findOneOrFail(RenameTally, 'w-dup');
+    const tally = await widgetApp.orm.em.fork().findOneOrFail(RenameTally, { widgetId: 'w-dup' });
     expect(tally.renames).toBe(1);
   });
 

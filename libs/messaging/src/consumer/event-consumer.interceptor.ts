@@ -1,7 +1,8 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RmqContext } from '@nestjs/microservices';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { recordSpanError, withConsumeSpan } from '@crm/observability';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EventDefinition, parseEvent } from '@crm/contracts';
@@ -23,7 +24,6 @@ const MAX_RETRY_DELAY_MS = 5_000;
 @Injectable()
 export class EventConsumerInterceptor implements NestInterceptor {
   private readonly logger = new Logger('EventConsumer');
-  private readonly tracer = trace.getTracer('crm-messaging');
 
   constructor(
     private readonly reflector: Reflector,
@@ -54,21 +54,14 @@ export class EventConsumerInterceptor implements NestInterceptor {
     channel: Channel,
     next: CallHandler,
   ): Promise<void> {
-    const parent = propagation.extract(context.active(), message.properties.headers ?? {});
-    await this.tracer.startActiveSpan(
-      `${definition.type} process`,
+    await withConsumeSpan(
       {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': message.fields.exchange,
-          'messaging.rabbitmq.destination.routing_key': message.fields.routingKey,
-          'messaging.message.id': String(message.properties.messageId ?? ''),
-          'messaging.consumer.group.name': consumer,
-        },
+        destination: message.fields.exchange,
+        routingKey: message.fields.routingKey,
+        messageId: String(message.properties.messageId ?? ''),
+        attributes: { 'messaging.consumer.group.name': consumer },
       },
-      parent,
+      message.properties.headers,
       async (span) => {
         try {
           const parsed = parseEvent(definition, payload);
@@ -85,11 +78,9 @@ export class EventConsumerInterceptor implements NestInterceptor {
           span.setAttribute('crm.inbox.outcome', outcome);
           channel.ack(message);
         } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          // withConsumeSpan records the exception only if it escapes; this one is handled here.
+          recordSpanError(span, error);
           await this.reject(consumer, definition, message, channel, error as Error);
-        } finally {
-          span.end();
         }
       },
     );

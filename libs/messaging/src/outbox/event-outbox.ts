@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { context, propagation } from '@opentelemetry/api';
+import { contextHeaders } from '@crm/observability';
 import type { EventData, EventDefinition, EventOf } from '@crm/contracts';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { OutboxMessage } from './outbox-message.entity';
@@ -39,9 +39,7 @@ export class EventOutbox {
       ...(options.subject ? { subject: options.subject } : {}),
       data: checked,
     } as EventOf<D>;
-    const headers: Record<string, string> = {};
-    propagation.inject(context.active(), headers);
-    em.persist(new OutboxMessage(event, headers));
+    em.persist(new OutboxMessage(event, contextHeaders()));
     return event;
   }
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { withPublishSpan } from '@crm/observability';
 import { ConfirmPublisher } from '../broker/confirm-publisher';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { OutboxMessage } from './outbox-message.entity';
@@ -26,7 +26,6 @@ export function retryDelayMs(attempts: number): number {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly tracer = trace.getTracer('crm-messaging');
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly publisher: ConfirmPublisher;
   private running = false;
@@ -124,33 +123,12 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private publishRow(row: OutboxMessage): Promise<void> {
-    const parent = propagation.extract(context.active(), row.headers);
-    return this.tracer.startActiveSpan(
-      `${row.type} publish`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'publish',
-          'messaging.destination.name': this.options.exchange,
-          'messaging.rabbitmq.destination.routing_key': row.type,
-          'messaging.message.id': row.eventId,
-        },
-      },
-      parent,
-      async (span) => {
-        try {
-          const headers: Record<string, string> = { ...row.headers };
-          propagation.inject(context.active(), headers);
-          await this.publisher.publish(row.toCloudEvent(), headers);
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
+    // The row's headers carry the traceparent and correlation id of the request that wrote it.
+    const headers: Record<string, string> = { ...row.headers };
+    return withPublishSpan(
+      { destination: this.options.exchange, routingKey: row.type, messageId: row.eventId },
+      headers,
+      () => this.publisher.publish(row.toCloudEvent(), headers),
     );
   }
 

@@ -1,0 +1,16 @@
+export * from './context/request-context';
+export * from './logging/json-logger';
+export { type LogLevelName, type SerializedError, serializeError } from './logging/log-record';
+export * from './tracing/init-tracing';
+export * from './tracing/with-span';
+export * from './tracing/propagation';
+export * from './tracing/message-spans';
+export { installHttpObservability, DEFAULT_IGNORED_PATHS, type HttpObservabilityOptions } from './http/http-hooks';
+export * from './http/http-tracing.interceptor';
+export * from './shutdown/in-flight-tracker';
+export * from './shutdown/shutdown-coordinator';
+export * from './health/health.types';
+export * from './health/health.registry';
+export * from './health/health.controller';
+export * from './health/health.module';
+export * from './observability.module';

@@ -1,0 +1,66 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { type HttpObservabilityOptions, installHttpObservability } from './http/http-hooks';
+import { HttpTracingInterceptor } from './http/http-tracing.interceptor';
+import { JsonLogger } from './logging/json-logger';
+import type { LogLevelName } from './logging/log-record';
+import { SHUTDOWN_OPTIONS, ShutdownCoordinator } from './shutdown/shutdown-coordinator';
+import { initTracing, type TracingOptions, tracingHandle } from './tracing/init-tracing';
+
+export interface ObservabilityModuleOptions {
+  /** `service` on log lines and `service.name` on spans. */
+  serviceName: string;
+  /** LOG_LEVEL; default info. */
+  logLevel?: LogLevelName;
+  /** SHUTDOWN_TIMEOUT_MS: bound for all shutdown drainers together; default 10 000. */
+  shutdownTimeoutMs?: number;
+  http?: HttpObservabilityOptions;
+  /** Span processors etc.; ignored when tracing was already initialised (tests do it first). */
+  tracing?: Omit<TracingOptions, 'serviceName'>;
+}
+
+const MODULE_OPTIONS = Symbol('crm.observability.options');
+
+/**
+ * Logging, tracing, correlation and graceful shutdown for one process. Global: JsonLogger and
+ * ShutdownCoordinator can be injected anywhere. Import it once in the root module; in main.ts
+ * `NestFactory.create(AppModule, new FastifyAdapter(), { bufferLogs: true })`, then
+ * `app.useLogger(app.get(JsonLogger))` and `app.enableShutdownHooks()`.
+ */
+@Module({})
+export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(MODULE_OPTIONS) private readonly options: ObservabilityModuleOptions,
+  ) {}
+
+  static forRoot(options: ObservabilityModuleOptions): DynamicModule {
+    initTracing({ serviceName: options.serviceName, ...options.tracing });
+    return {
+      module: ObservabilityModule,
+      global: true,
+      providers: [
+        { provide: MODULE_OPTIONS, useValue: options },
+        { provide: JsonLogger, useValue: new JsonLogger({ service: options.serviceName, level: options.logLevel }) },
+        { provide: SHUTDOWN_OPTIONS, useValue: { timeoutMs: options.shutdownTimeoutMs ?? 10_000 } },
+        ShutdownCoordinator,
+        { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
+      ],
+      exports: [JsonLogger, ShutdownCoordinator],
+    };
+  }
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    // Only the Fastify adapter is used in this project; a plain application context has no HTTP.
+    if (adapter?.getType() === 'fastify') {
+      installHttpObservability(adapter.getInstance<FastifyInstance>(), this.options.http);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Spans of the last requests and messages must leave before the process does.
+    await tracingHandle()?.forceFlush();
+  }
+}
