@@ -24,7 +24,8 @@ export type ErrorKind =
   | 'not_found' // 404
   | 'conflict' // 409
   | 'rate_limited' // 429
-  | 'unavailable'; // 503
+  | 'unavailable' // 503
+  | 'timeout'; // 504
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
@@ -34,6 +35,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   rate_limited: 429,
   unavailable: 503,
+  timeout: 504,
 };
 
 export class DomainError extends Error {

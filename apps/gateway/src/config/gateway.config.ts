@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { authEnv, httpEnv, loadConfig, observabilityEnv, userDirectoryEnv } from '@crm/config';
+import type { ServiceName } from '../routing/route-table';
+
+const url = z.string().url();
+
+export const gatewayEnvSchema = z.object({
+  ...httpEnv,
+  HTTP_PORT: httpEnv.HTTP_PORT.default(3000),
+  ...authEnv,
+  ...observabilityEnv,
+  ...userDirectoryEnv,
+  MARKETING_URL: url.default('http://127.0.0.1:3101'),
+  /** The spec's limit for a synchronous function is 15 s. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.1).default(10),
+});
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+export interface GatewayConfig {
+  env: GatewayEnv;
+  services: Record<ServiceName, string>;
+  upstreamTimeoutMs: number;
+  rateLimit: { burst: number; perSecond: number };
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = loadConfig(gatewayEnvSchema, env);
+  return {
+    env: parsed,
+    services: { marketing: parsed.MARKETING_URL },
+    upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
+    rateLimit: { burst: parsed.RATE_LIMIT_BURST, perSecond: parsed.RATE_LIMIT_PER_SECOND },
+  };
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, FilterQuery, OptimisticLockError } from '@mikro-orm/core';
+import {
+  OpportunityAssignedV1,
+  OpportunityCreatedV1,
+  OpportunityFailedV1,
+  OpportunitySucceededV1,
+  UserRef,
+} from '@crm/contracts';
+import type { AuthenticatedUser } from '@crm/auth';
+import { UserDirectory } from '@crm/identity';
+import { EventOutbox } from '@crm/messaging';
+import { containsText } from '@crm/persistence';
+import { Page, toPage } from '@crm/service-kit';
+import { CreateOpportunityDto } from './dto/create-opportunity.dto';
+import { UpdateOpportunityDto } from './dto/update-opportunity.dto';
+import { ListOpportunitiesQuery } from './dto/list-opportunities.query';
+import { Opportunity } from './opportunity.entity';
+import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
+
+const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
+const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
+
+/**
+ * Sales opportunities (requirements §1.1). Who may see what: supervisors see every
+ * opportunity; a manager sees the unassigned pool, the ones they created and the ones assigned to
+ * them — anything else answers 404, as if it did not exist.
+ */
+@Injectable()
+export class OpportunitiesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: EventOutbox,
+    private readonly users: UserDirectory,
+  ) {}
+
+  async create(user: AuthenticatedUser, dto: CreateOpportunityDto): Promise<Opportunity> {
+    const opportunity = new Opportunity(
+      {
+        source: dto.source ?? null,
+        customerName: dto.customerName,
+        successRate: dto.successRate,
+        summary: dto.summary,
+        contact: dto.contact ?? null,
+        contactPhone: dto.contactPhone ?? null,
+        description: dto.description,
+      },
+      refOf(user),
+    );
+    await this.em.transactional(async (em) => {
+      em.persist(opportunity);
+      this.outbox.record(em, OpportunityCreatedV1, snapshot(opportunity), { subject: opportunity.id });
+    });
+    return opportunity;
+  }
+
+  async list(user: AuthenticatedUser, query: ListOpportunitiesQuery): Promise<Page<Opportunity>> {
+    const where: FilterQuery<Opportunity>[] = [this.visibleTo(user)];
+    if (query.status) where.push({ status: query.status });
+    if (query.assigneeId) where.push({ assigneeId: query.assigneeId });
+    if (query.customerName) where.push({ customerName: containsText(query.customerName) });
+    if (query.summary) where.push({ summary: containsText(query.summary) });
+    if (query.contact) where.push({ contact: containsText(query.contact) });
+    const [items, total] = await this.em.findAndCount(
+      Opportunity,
+      { $and: where },
+      { orderBy: { createdAt: 'desc', id: 'asc' }, limit: query.pageSize, offset: query.offset },
+    );
+    return toPage(items, total, query);
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<Opportunity> {
+    const opportunity = await this.em.findOne(Opportunity, { $and: [{ id }, this.visibleTo(user)] });
+    if (!opportunity) throw new OpportunityError(OpportunityErrorCode.NotFound, `No opportunity ${id}.`);
+    return opportunity;
+  }
+
+  async update(user: AuthenticatedUser, id: string, dto: UpdateOpportunityDto): Promise<Opportunity> {
+    return this.change(user, id, async (opportunity) => {
+      if (!isSupervisor(user) && opportunity.createdById !== user.id) {
+        throw new OpportunityError(OpportunityErrorCode.NotOwner, 'Only its creator or a supervisor may edit an opportunity.');
+      }
+      opportunity.edit(dto);
+    });
+  }
+
+  async remove(user: AuthenticatedUser, id: string): Promise<void> {
+    await this.change(user, id, async (opportunity, em) => {
+      opportunity.assertDeletableBy(user.id);
+      em.remove(opportunity);
+    });
+  }
+
+  async assign(user: AuthenticatedUser, id: string, assigneeId: string): Promise<Opportunity> {
+    const assignee = await this.users.findUser(assigneeId);
+    if (!assignee || !assignee.enabled || !assignee.roles.includes('manager')) {
+      throw new OpportunityError(OpportunityErrorCode.AssigneeInvalid, 'The assignee must be an active account manager.', [
+        { field: 'assigneeId', message: 'must be the id of an active account manager' },
+      ]);
+    }
+    return this.change(user, id, async (opportunity, em) => {
+      const assigneeRef = { id: assignee.id, name: assignee.name };
+      const previous = opportunity.assign(assigneeRef, refOf(user));
+      this.outbox.record(
+        em,
+        OpportunityAssignedV1,
+        {
+          ...snapshot(opportunity),
+          assignee: assigneeRef,
+          assignedAt: opportunity.assignedAt!.toISOString(),
+          assignedBy: refOf(user),
+          previousAssignee: previous,
+        },
+        { subject: opportunity.id },
+      );
+    });
+  }
+
+  async decide(user: AuthenticatedUser, id: string, outcome: 'succeeded' | 'failed'): Promise<Opportunity> {
+    return this.change(user, id, async (opportunity, em) => {
+      opportunity.decide(outcome, user.id);
+      const data = { ...snapshot(opportunity), assignee: opportunity.assignee!, decidedAt: opportunity.decidedAt!.toISOString() };
+      if (outcome === 'succeeded') this.outbox.record(em, OpportunitySucceededV1, data, { subject: opportunity.id });
+      else this.outbox.record(em, OpportunityFailedV1, data, { subject: opportunity.id });
+    });
+  }
+
+  /** Load (respecting visibility) → apply → commit with its events, in one transaction. */
+  private async change(
+    user: AuthenticatedUser,
+    id: string,
+    apply: (opportunity: Opportunity, em: EntityManager) => Promise<void>,
+  ): Promise<Opportunity> {
+    try {
+      return await this.em.transactional(async (em) => {
+        const opportunity = await em.findOne(Opportunity, { $and: [{ id }, this.visibleTo(user)] });
+        if (!opportunity) throw new OpportunityError(OpportunityErrorCode.NotFound, `No opportunity ${id}.`);
+        await apply(opportunity, em);
+        return opportunity;
+      });
+    } catch (error) {
+      if (error instanceof OptimisticLockError) {
+        throw new OpportunityError(OpportunityErrorCode.ConcurrentUpdate, 'The opportunity was changed by someone else; reload and retry.');
+      }
+      throw error;
+    }
+  }
+
+  private visibleTo(user: AuthenticatedUser): FilterQuery<Opportunity> {
+    if (isSupervisor(user)) return {};
+    return { $or: [{ status: 'unassigned' }, { createdById: user.id }, { assigneeId: user.id }] };
+  }
+}
+
+function snapshot(opportunity: Opportunity) {
+  return {
+    opportunityId: opportunity.id,
+    source: opportunity.source,
+    customerName: opportunity.customerName,
+    successRate: opportunity.successRate,
+    summary: opportunity.summary,
+    contact: opportunity.contact,
+    contactPhone: opportunity.contactPhone,
+    description: opportunity.description,
+    status: opportunity.status,
+    createdBy: opportunity.createdBy,
+    createdAt: opportunity.createdAt.toISOString(),
+  };
+}

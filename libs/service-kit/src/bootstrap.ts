@@ -1,0 +1,65 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { ServiceEnv } from '@crm/config';
+import { eventConsumerOptions } from '@crm/messaging';
+import { JsonLogger } from '@crm/observability';
+import { messagingOptionsFor } from './service-platform.module';
+
+export const API_PREFIX = 'api/v1';
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The Fastify adapter every process uses: bounded bodies, proxy-aware. Errors Fastify raises
+ * before a handler runs (malformed JSON, body too large) reach ProblemDetailsFilter through
+ * Nest's own Fastify error handler.
+ */
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+}
+
+/** Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root). */
+export function configureHttp(app: NestFastifyApplication): void {
+  app.useLogger(app.get(JsonLogger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.enableShutdownHooks();
+}
+
+/** This service's OpenAPI document, served at /openapi.json for the gateway to aggregate. */
+export function serveOpenApi(app: INestApplication, title: string, version = '1'): OpenAPIObject {
+  const config = new DocumentBuilder().setTitle(title).setVersion(version).addBearerAuth().build();
+  const document = SwaggerModule.createDocument(app, config);
+  (app as NestFastifyApplication).getHttpAdapter().get('/openapi.json', (_request: unknown, reply: { send(body: unknown): void }) => {
+    reply.send(document);
+  });
+  return document;
+}
+
+export interface RunServiceOptions {
+  service: string;
+  title: string;
+  module: Type;
+  env: ServiceEnv;
+  consumes?: boolean;
+}
+
+/**
+ * Starts a domain service: HTTP for the gateway first, then the event consumer in the background,
+ * so a broker that is down at boot delays consuming but never serving.
+ */
+export async function runService(options: RunServiceOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, createFastifyAdapter(), { bufferLogs: true });
+  configureHttp(app);
+  serveOpenApi(app, options.title);
+  if (options.consumes) {
+    app.connectMicroservice(eventConsumerOptions(messagingOptionsFor(options.service, options.env, true)), { inheritAppConfig: true });
+  }
+  await app.listen({ port: options.env.HTTP_PORT, host: options.env.HTTP_HOST });
+  const logger = app.get(JsonLogger);
+  logger.log(`${options.service} listening on http://${options.env.HTTP_HOST}:${options.env.HTTP_PORT}`, 'Bootstrap');
+  if (options.consumes) {
+    app.startAllMicroservices().catch((error: Error) => logger.error(`event consumer failed: ${error.message}`, error.stack, 'Bootstrap'));
+  }
+  return app;
+}
