@@ -5,7 +5,10 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { GatewayError, GatewayErrorCode } from '../routing/gateway.errors';
 import { TokenBuckets } from './token-bucket';
 
-/** Runs after authentication, so the limit is per signed-in user (per client IP otherwise). */
+/**
+ * Runs after authentication, so the limit is per signed-in user. Public routes (health probes)
+ * have no user and are not limited: a probe must never be throttled into "not ready".
+ */
 @Injectable()
 export class RateLimitInterceptor implements NestInterceptor {
   private readonly buckets: TokenBuckets;
@@ -15,9 +18,9 @@ export class RateLimitInterceptor implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser; ip: string }>();
-    const key = request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
-    const wait = this.buckets.take(key);
+    const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
+    if (!request.user) return next.handle();
+    const wait = this.buckets.take(request.user.id);
     if (wait > 0) throw new GatewayError(GatewayErrorCode.RateLimited, `Too many requests; retry in ${wait} s.`, wait);
     return next.handle();
   }
