@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchPasswordGrantToken } from '@crm/identity';
 
-// The launcher is plain JavaScript shared with `npm start`.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The launcher is plain JavaScript shared with `npm start`, outside any Nx project.
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries
 const { startSystem } = require('../../../tools/system/launcher.js') as {
   startSystem(options: Record<string, unknown>): Promise<RunningSystem>;
 };

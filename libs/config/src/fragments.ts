@@ -70,5 +70,4 @@ export const serviceEnv = {
   ...observabilityEnv,
   ...userDirectoryEnv,
 };
-const serviceEnvSchema = z.object(serviceEnv);
-export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
+export type ServiceEnv = z.infer<z.ZodObject<typeof serviceEnv>>;

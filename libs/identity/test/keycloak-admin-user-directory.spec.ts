@@ -1,4 +1,4 @@
-import { DirectoryErrorCode, KeycloakAdminUserDirectory } from '@crm/identity';
+import { DirectoryErrorCode, KeycloakAdminUserDirectory } from '../src';
 import { FakeKeycloakAdmin } from './support/fake-keycloak-admin';
 import { DEMO_USER_IDS, REALM_FILE } from './support/realm-file';
 

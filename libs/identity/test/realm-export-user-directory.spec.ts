@@ -1,4 +1,4 @@
-import { RealmExportUserDirectory } from '@crm/identity';
+import { RealmExportUserDirectory } from '../src';
 import { DEMO_USER_IDS, REALM_FILE } from './support/realm-file';
 
 describe('RealmExportUserDirectory', () => {

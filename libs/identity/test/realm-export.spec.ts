@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROLES } from '@crm/contracts';
-import { effectiveRealmRoles, loadRealmExport, realmDirectoryUsers, RealmErrorCode } from '@crm/identity';
+import { effectiveRealmRoles, loadRealmExport, realmDirectoryUsers, RealmErrorCode } from '../src';
 import { DEMO_USER_IDS, REALM_FILE } from './support/realm-file';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

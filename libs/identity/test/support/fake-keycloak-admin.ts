@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadRealmExport, type RealmExport, type RealmUser } from '@crm/identity';
+import { loadRealmExport, type RealmExport, type RealmUser } from '../../src';
 
 /**
  * A local HTTP server answering the few Keycloak admin REST API calls the directory makes, with
