@@ -5,6 +5,9 @@ const path = require('node:path');
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 
+// `nx run <project>:test` writes jest's JSON results here; tools/test-summary.js adds them up.
+require('node:fs').mkdirSync(path.join(__dirname, 'dist', 'test-results'), { recursive: true });
+
 module.exports = function preset(projectDir) {
   return {
     rootDir: projectDir,

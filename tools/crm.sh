@@ -23,7 +23,11 @@ case "${1:-}" in
     echo "== lint (module boundaries)" && nx run-many -t lint --outputStyle=static
     echo "== build" && build
     echo "== tests (real RabbitMQ and databases)"
-    nx run-many -t test --outputStyle=static --parallel=1
+    rm -rf dist/test-results && mkdir -p dist/test-results
+    status=0
+    nx run-many -t test --outputStyle=static --parallel=1 || status=$?
+    node tools/test-summary.js dist/test-results
+    exit $status
     ;;
   *)
     echo "usage: tools/crm.sh start|test|build|lint" >&2
