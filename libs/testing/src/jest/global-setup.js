@@ -24,18 +24,25 @@ module.exports = async function globalSetup() {
   if (!process.env.CRM_AMQP_URL && !process.env.CRM_TEST_PG_URL && (await containerRuntimeAvailable())) {
     const { RabbitMQContainer } = require('@testcontainers/rabbitmq');
     const { PostgreSqlContainer } = require('@testcontainers/postgresql');
-    const rabbit = await new RabbitMQContainer('rabbitmq:3.13-alpine').start();
-    const pg = await new PostgreSqlContainer('postgres:16-alpine').start();
-    started.push(rabbit, pg);
+    const { MSSQLServerContainer } = require('@testcontainers/mssqlserver');
+    const [rabbit, pg, mssql] = await Promise.all([
+      new RabbitMQContainer('rabbitmq:3.13-alpine').start(),
+      new PostgreSqlContainer('postgres:16-alpine').start(),
+      new MSSQLServerContainer('mcr.microsoft.com/mssql/server:2022-latest').acceptLicense().start(),
+    ]);
+    started.push(rabbit, pg, mssql);
     process.env.CRM_AMQP_URL = rabbit.getAmqpUrl();
     process.env.CRM_TEST_PG_URL = pg.getConnectionUri();
-    console.log(`\n[crm tests] container runtime found: RabbitMQ and PostgreSQL run in testcontainers`);
+    process.env.CRM_TEST_MSSQL_URL =
+      `mssql://${mssql.getUsername()}:${encodeURIComponent(mssql.getPassword())}@${mssql.getHost()}:${mssql.getPort()}/${mssql.getDatabase()}`;
+    console.log(`\n[crm tests] container runtime found: RabbitMQ, PostgreSQL and SQL Server run in testcontainers`);
   } else {
     process.env.CRM_AMQP_URL ??= LOCAL_AMQP;
     process.env.CRM_TEST_PG_URL ??= LOCAL_PG;
     console.log(
       `\n[crm tests] no container runtime: using local services RabbitMQ ${redact(process.env.CRM_AMQP_URL)}` +
-        ` and PostgreSQL ${redact(process.env.CRM_TEST_PG_URL)}; run id ${process.env.CRM_TEST_RUN_ID}`,
+        ` and PostgreSQL ${redact(process.env.CRM_TEST_PG_URL)}; run id ${process.env.CRM_TEST_RUN_ID}` +
+        (process.env.CRM_TEST_MSSQL_URL ? '' : '\n[crm tests] no SQL Server (needs a container runtime or CRM_TEST_MSSQL_URL): tests against a live SQL Server are skipped'),
     );
   }
   process.env.CRM_TEST_ENV_READY = '1';
