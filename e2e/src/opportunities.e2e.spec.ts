@@ -258,6 +258,19 @@ describe('sales opportunities end to end', () => {
       expect(await ui.text()).toContain('swagger');
     });
 
+    it('lets the web console origin call the API from a browser (CORS), and no other origin', async () => {
+      const preflight = (origin: string) =>
+        fetch(`${system.urls.api}/opportunities`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        });
+      const allowed = await preflight('http://localhost:5173');
+      expect(allowed.status).toBeLessThan(300);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+      expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    });
+
     it('reports liveness and readiness without a token', async () => {
       for (const url of [system.urls.gateway, system.services.marketing.url]) {
         expect((await fetch(`${url}/health/live`)).status).toBe(200);

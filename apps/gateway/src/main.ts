@@ -12,6 +12,12 @@ async function bootstrap(): Promise<void> {
   const config = gatewayConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), createFastifyAdapter(), { bufferLogs: true });
   configureHttp(app);
+  app.enableCors({
+    origin: config.env.CORS_ORIGINS,
+    allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'if-match'],
+    exposedHeaders: ['x-correlation-id', 'retry-after', 'location', 'etag'],
+    maxAge: 600,
+  });
 
   // The whole API's documentation: the gateway's own routes merged with every service's document.
   const own = SwaggerModule.createDocument(

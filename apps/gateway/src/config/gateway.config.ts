@@ -15,6 +15,11 @@ export const gatewayEnvSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.1).default(10),
+  /** Browser origins allowed to call the API (the web console), comma separated. */
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:5173')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 

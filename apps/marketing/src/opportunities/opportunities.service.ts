@@ -36,15 +36,7 @@ export class OpportunitiesService {
 
   async create(user: AuthenticatedUser, dto: CreateOpportunityDto): Promise<Opportunity> {
     const opportunity = new Opportunity(
-      {
-        source: dto.source ?? null,
-        customerName: dto.customerName,
-        successRate: dto.successRate,
-        summary: dto.summary,
-        contact: dto.contact ?? null,
-        contactPhone: dto.contactPhone ?? null,
-        description: dto.description,
-      },
+      { ...dto, source: dto.source ?? null, contact: dto.contact ?? null, contactPhone: dto.contactPhone ?? null },
       refOf(user),
     );
     await this.em.transactional(async (em) => {
@@ -155,13 +147,7 @@ export class OpportunitiesService {
 function snapshot(opportunity: Opportunity) {
   return {
     opportunityId: opportunity.id,
-    source: opportunity.source,
-    customerName: opportunity.customerName,
-    successRate: opportunity.successRate,
-    summary: opportunity.summary,
-    contact: opportunity.contact,
-    contactPhone: opportunity.contactPhone,
-    description: opportunity.description,
+    ...opportunity.details,
     status: opportunity.status,
     createdBy: opportunity.createdBy,
     createdAt: opportunity.createdAt.toISOString(),

@@ -105,6 +105,19 @@ export class Opportunity {
     return this.assigneeId ? { id: this.assigneeId, name: this.assigneeName ?? '' } : null;
   }
 
+  /** The fields users enter (§1.1), as one object for responses and events. */
+  get details(): OpportunityDetails {
+    return {
+      source: this.source,
+      customerName: this.customerName,
+      successRate: this.successRate,
+      summary: this.summary,
+      contact: this.contact,
+      contactPhone: this.contactPhone,
+      description: this.description,
+    };
+  }
+
   /** Only while unassigned; only the fields of §1.1 (the DTO already rejects others). */
   edit(changes: Partial<OpportunityDetails>): void {
     this.requireUnassigned('edited');

@@ -28,13 +28,7 @@ export class OpportunityResponse {
   static from(opportunity: Opportunity): OpportunityResponse {
     return {
       id: opportunity.id,
-      source: opportunity.source,
-      customerName: opportunity.customerName,
-      successRate: opportunity.successRate,
-      summary: opportunity.summary,
-      contact: opportunity.contact,
-      contactPhone: opportunity.contactPhone,
-      description: opportunity.description,
+      ...opportunity.details,
       status: opportunity.status,
       createdBy: opportunity.createdBy,
       createdAt: opportunity.createdAt.toISOString(),
