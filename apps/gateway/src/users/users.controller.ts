@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { Role, ROLES } from '@crm/contracts';
 import { AuthenticatedUser, CurrentUser } from '@crm/auth';
 import { DirectoryUser, UserDirectory } from '@crm/identity';
-import { PageMetaDto, PageQueryDto } from '@crm/service-kit';
+import { ApiProblemResponses, PageMetaDto, PageQueryDto } from '@crm/service-kit';
 
 export class ListUsersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
@@ -32,6 +32,7 @@ export class UserPageResponse extends PageMetaDto {
 /** The users directory for assignee pickers: active users of the realm, by role (§6). */
 @ApiTags('Users')
 @ApiBearerAuth()
+@ApiProblemResponses(400, 401, 429)
 @Controller()
 export class UsersController {
   constructor(private readonly directory: UserDirectory) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/auth';
+import { ApiProblemResponses } from '@crm/service-kit';
 import { CreateOpportunityDto } from './dto/create-opportunity.dto';
 import { UpdateOpportunityDto } from './dto/update-opportunity.dto';
 import { AssignOpportunityDto } from './dto/assign-opportunity.dto';
@@ -10,6 +11,7 @@ import { OpportunitiesService } from './opportunities.service';
 
 @ApiTags('Marketing: opportunities')
 @ApiBearerAuth()
+@ApiProblemResponses(400, 401, 403, 404, 409, 429)
 @Roles('supervisor', 'manager')
 @Controller('opportunities')
 export class OpportunitiesController {
