@@ -17,7 +17,7 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /**
- * Publishes committed outbox rows in order. Runs in every replica: rows are leased before they are
+ * Publishes committed outbox rows in commit order. Runs in every replica: rows are leased before they are
  * published, so two relays never publish the same row while the lease holds; a crashed relay's
  * lease expires and another takes over (the event may then be published twice, which consumers'
  * inboxes absorb). A commit pokes the relay, so an event normally leaves within milliseconds;
@@ -78,11 +78,15 @@ export class OutboxRelay implements OnApplicationBootstrap {
   async relayOnce(): Promise<number> {
     const em = this.orm.em.fork();
     const now = new Date();
-    const due = await em.find(
+    // The head of the queue in order; a row waiting for its retry holds back the rows behind it,
+    // so events leave in the order their changes committed.
+    const head = await em.find(
       OutboxMessage,
-      { sentAt: null, availableAt: { $lte: now } },
-      { orderBy: { seq: 'asc' }, limit: BATCH_SIZE, fields: ['seq'] },
+      { sentAt: null },
+      { orderBy: { seq: 'asc' }, limit: BATCH_SIZE, fields: ['seq', 'availableAt'] },
     );
+    const firstWaiting = head.findIndex((row) => row.availableAt > now);
+    const due = firstWaiting === -1 ? head : head.slice(0, firstWaiting);
     if (due.length === 0) return 0;
     const seqs = due.map((row) => row.seq);
     await em.nativeUpdate(
@@ -95,28 +99,26 @@ export class OutboxRelay implements OnApplicationBootstrap {
       { seq: { $in: seqs }, leaseOwner: this.owner, sentAt: null },
       { orderBy: { seq: 'asc' } },
     );
-    let sent = 0;
-    for (const row of leased) {
-      try {
-        await this.publishRow(row);
-        row.sentAt = new Date();
-        row.leaseOwner = null;
-        row.leaseUntil = null;
-        sent++;
-      } catch (error) {
-        // Keep order: nothing after a failed row is published before it.
-        row.attempts += 1;
-        row.lastError = (error as Error).message.slice(0, 1000);
-        row.availableAt = new Date(Date.now() + retryDelayMs(row.attempts));
-        row.leaseOwner = null;
-        row.leaseUntil = null;
-        for (const later of leased.slice(leased.indexOf(row) + 1)) {
-          later.leaseOwner = null;
-          later.leaseUntil = null;
-        }
-        this.logger.warn(`publishing ${row.type} ${row.eventId} failed (attempt ${row.attempts}): ${row.lastError}`);
-        break;
-      }
+    // The whole batch goes out on the channel in order and the confirms are awaited together:
+    // one round trip per batch instead of one per event.
+    const results = await Promise.allSettled(leased.map((row) => this.publishRow(row)));
+    const firstFailure = results.findIndex((result) => result.status === 'rejected');
+    const sent = firstFailure === -1 ? leased.length : firstFailure;
+    const sentAt = new Date();
+    leased.forEach((row, index) => {
+      row.leaseOwner = null;
+      row.leaseUntil = null;
+      if (index < sent) row.sentAt = sentAt;
+    });
+    if (firstFailure !== -1) {
+      // Order over availability: rows after the failed one go out again after it, even if the
+      // broker confirmed them (consumers' inboxes absorb the repeat).
+      const failed = leased[firstFailure];
+      const reason = (results[firstFailure] as PromiseRejectedResult).reason as Error;
+      failed.attempts += 1;
+      failed.lastError = reason.message.slice(0, 1000);
+      failed.availableAt = new Date(Date.now() + retryDelayMs(failed.attempts));
+      this.logger.warn(`publishing ${failed.type} ${failed.eventId} failed (attempt ${failed.attempts}): ${failed.lastError}`);
     }
     await em.flush();
     return sent;
