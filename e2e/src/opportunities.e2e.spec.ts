@@ -165,6 +165,10 @@ describe('sales opportunities end to end', () => {
       const emptied = await api.call('manager1', 'PATCH', `/opportunities/${created.id}`, { customerName: '' });
       expect(emptied.status).toBe(400);
       expect(emptied.body.errors[0].field).toBe('customerName');
+      const nulled = await api.call('manager1', 'PATCH', `/opportunities/${created.id}`, { customerName: null, successRate: null });
+      expect(nulled.status).toBe(400);
+      expect(new Set(nulled.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set(['customerName', 'successRate']));
+      expect((await api.call('manager1', 'GET', `/opportunities/${created.id}`)).body.customerName).toBe(valid().customerName);
     });
 
     it('forbids another manager to edit or delete it (403), and only the creator deletes (204 then 404)', async () => {

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@crm/contracts';
+import { setContextUserId } from '@crm/observability';
 import { AuthError } from './auth.errors';
 import type { AuthenticatedRequest } from './authenticated-user';
 import { bearerTokenOf } from './bearer-token';
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const user = await this.verifier.verify(bearerTokenOf(request.headers.authorization));
     request.user = user;
+    setContextUserId(user.id); // log lines of this request carry who made it
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles?.length && !roles.some((role) => user.roles.includes(role))) {

@@ -22,10 +22,18 @@ export function OptionalText(max: number, description: string) {
   );
 }
 
+/**
+ * For PATCH: the field may be left out, but when present it must be valid — unlike
+ * `@IsOptional()`, `null` is not a way around a required field.
+ */
+export function OmittableNotNull() {
+  return ValidateIf((_, value) => value !== undefined);
+}
+
 export function SuccessRate(required: boolean) {
   return applyDecorators(
     (required ? ApiProperty : ApiPropertyOptional)({ minimum: 0, maximum: 100, description: '成功机率, percent' }),
-    ...(required ? [] : [IsOptional()]),
+    ...(required ? [] : [OmittableNotNull()]),
     IsInt(),
     Min(0),
     Max(100),
