@@ -26,7 +26,7 @@ describe('reliable events over real RabbitMQ', () => {
     // Clean leftovers of an aborted earlier run of this same spec (queue names are per service).
     await deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue] });
     const dir = mkdtempSync(join(tmpdir(), 'crm-messaging-'));
-    widgetApp = await startWidgetApp(options, join(dir, 'widgets.sqlite'));
+    widgetApp = await startWidgetApp(options, { DB_DRIVER: 'sqlite', DB_NAME: join(dir, 'widgets.sqlite') });
     subscriber = await TestSubscriber.bind({ exchange: options.exchange, pattern: 'widgets.#' });
   });
 
