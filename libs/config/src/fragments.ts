@@ -36,6 +36,10 @@ export const amqpEnv = {
   /** How often a consumed message may fail before it is dead-lettered. */
   AMQP_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** Sent outbox rows are kept this long (for audit and replay), then deleted. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(1).default(168),
+  /** Inbox marks are kept this long; must exceed how late a duplicate can still arrive. */
+  INBOX_RETENTION_HOURS: z.coerce.number().min(1).default(720),
 };
 
 export const authEnv = {

@@ -11,3 +11,4 @@ export * from './inbox/event-inbox';
 export * from './consumer/consume-event.decorator';
 export * from './consumer/consumer-options';
 export * from './consumer/in-flight';
+export * from './housekeeping';

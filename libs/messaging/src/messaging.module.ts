@@ -7,6 +7,7 @@ import { InFlightMessages } from './consumer/in-flight';
 import { ConsumerChannels } from './consumer/consumer-channels';
 import { EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
 import { MessagingLifecycle } from './messaging.lifecycle';
+import { MessagingHousekeeping } from './housekeeping';
 
 /**
  * Reliable events for one service: EventOutbox to record events with state changes, the relay
@@ -27,11 +28,12 @@ export class MessagingModule {
       ConsumerChannels,
       EventConsumerInterceptor,
       MessagingLifecycle,
+      MessagingHousekeeping,
     ];
     return {
       module: MessagingModule,
       providers,
-      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerChannels],
+      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerChannels, MessagingHousekeeping],
     };
   }
 }

@@ -17,6 +17,8 @@ export interface MessagingOptions {
   outboxPollMs: number;
   /** Whether this process consumes events (declares its queue and dead-letter queue). */
   consumes?: boolean;
+  /** How long sent outbox rows and inbox marks are kept; defaults 7 and 30 days. */
+  retention?: { outboxHours: number; inboxHours: number };
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

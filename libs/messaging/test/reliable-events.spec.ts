@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { initTracing } from '@crm/observability';
 import { deleteTopology, peekQueue, TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
-import { eventsExchangeArguments, MessagingOptions, OutboxMessage, topologyNames } from '../src';
+import { eventsExchangeArguments, InboxMessage, MessagingHousekeeping, MessagingOptions, OutboxMessage, topologyNames } from '../src';
 import { consumerCalls, RenameTally, startWidgetApp, WidgetApp } from './fixtures/widget-app';
 
 describe('reliable events over real RabbitMQ', () => {
@@ -145,5 +145,19 @@ describe('reliable events over real RabbitMQ', () => {
     await channel2.waitForConfirms();
     await connection2.close();
     await waitUntil(async () => (await peekQueue(names.unroutedQueue)).some((m) => m.properties.messageId === 'unrouted-1'));
+  });
+
+  it('purges sent outbox rows and inbox marks after their retention, never unsent rows', async () => {
+    const em = widgetApp.orm.em.fork();
+    const sentBefore = await em.count(OutboxMessage, { sentAt: { $ne: null } });
+    const marksBefore = await em.count(InboxMessage, {});
+    expect(sentBefore).toBeGreaterThan(0);
+    expect(marksBefore).toBeGreaterThan(0);
+    const housekeeping = widgetApp.app.get(MessagingHousekeeping);
+    expect(await housekeeping.purge()).toEqual({ outbox: 0, inbox: 0 }); // all younger than a week
+    const unsent = await em.count(OutboxMessage, { sentAt: null });
+    const later = new Date(Date.now() + 31 * 24 * 3600_000);
+    expect(await housekeeping.purge(later)).toEqual({ outbox: sentBefore, inbox: marksBefore });
+    expect(await em.count(OutboxMessage, { sentAt: null })).toBe(unsent);
   });
 });

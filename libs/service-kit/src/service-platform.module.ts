@@ -26,6 +26,7 @@ export function messagingOptionsFor(service: string, env: ServiceEnv, consumes =
     prefetch: env.AMQP_PREFETCH,
     deliveryLimit: env.AMQP_DELIVERY_LIMIT,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    retention: { outboxHours: env.OUTBOX_RETENTION_HOURS, inboxHours: env.INBOX_RETENTION_HOURS },
     consumes,
   };
 }

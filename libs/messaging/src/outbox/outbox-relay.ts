@@ -94,11 +94,21 @@ export class OutboxRelay implements OnApplicationBootstrap {
       { seq: { $in: seqs }, sentAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
       { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
     );
-    const leased = await em.find(
+    const mine = await em.find(
       OutboxMessage,
       { seq: { $in: seqs }, leaseOwner: this.owner, sentAt: null },
       { orderBy: { seq: 'asc' } },
     );
+    // Publish only an unbroken run from the head: if another replica holds an earlier row, this
+    // one would overtake it. Rows leased beyond the run are handed back at once.
+    const mineSeqs = new Set(mine.map((row) => row.seq));
+    let run = 0;
+    while (run < due.length && mineSeqs.has(due[run].seq)) run++;
+    const leased = mine.slice(0, run);
+    for (const row of mine.slice(run)) {
+      row.leaseOwner = null;
+      row.leaseUntil = null;
+    }
     // The whole batch goes out on the channel in order and the confirms are awaited together:
     // one round trip per batch instead of one per event.
     const results = await Promise.allSettled(leased.map((row) => this.publishRow(row)));
