@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import type { Observable } from 'rxjs';
 import type { AuthenticatedUser } from '@crm/auth';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
-import { GatewayError, GatewayErrorCode } from '../routing/gateway.errors';
+import { GatewayError } from '../routing/gateway.errors';
 import { TokenBuckets } from './token-bucket';
 
 /**
@@ -21,7 +21,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
     if (!request.user) return next.handle();
     const wait = this.buckets.take(request.user.id);
-    if (wait > 0) throw new GatewayError(GatewayErrorCode.RateLimited, `Too many requests; retry in ${wait} s.`, wait);
+    if (wait > 0) throw GatewayError.rateLimited(wait);
     return next.handle();
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind } from '@crm/contracts';
+import { codedErrors } from '@crm/contracts';
 
 export enum GatewayErrorCode {
   NoRoute = 'GATEWAY.NO_ROUTE',
@@ -7,20 +7,18 @@ export enum GatewayErrorCode {
   RateLimited = 'GATEWAY.RATE_LIMITED',
 }
 
-const KIND: Record<GatewayErrorCode, ErrorKind> = {
+export class GatewayError extends codedErrors<GatewayErrorCode>({
   [GatewayErrorCode.NoRoute]: 'not_found',
   [GatewayErrorCode.UpstreamUnavailable]: 'unavailable',
   [GatewayErrorCode.UpstreamTimeout]: 'timeout',
   [GatewayErrorCode.RateLimited]: 'rate_limited',
-};
+}) {
+  /** Seconds until a retry may succeed, for 429 answers (sent as Retry-After). */
+  retryAfter?: number;
 
-export class GatewayError extends DomainError {
-  constructor(
-    code: GatewayErrorCode,
-    message: string,
-    /** Seconds, for 429 answers. */
-    readonly retryAfter?: number,
-  ) {
-    super(code, KIND[code], message);
+  static rateLimited(waitSeconds: number): GatewayError {
+    const error = new GatewayError(GatewayErrorCode.RateLimited, `Too many requests; retry in ${waitSeconds} s.`);
+    error.retryAfter = waitSeconds;
+    return error;
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, ErrorKind, FieldError } from '@crm/contracts';
+import { codedErrors } from '@crm/contracts';
 
 export enum OpportunityErrorCode {
   NotFound = 'OPPORTUNITY.NOT_FOUND',
@@ -12,7 +12,7 @@ export enum OpportunityErrorCode {
   ConcurrentUpdate = 'OPPORTUNITY.CONCURRENT_UPDATE',
 }
 
-const KIND: Record<OpportunityErrorCode, ErrorKind> = {
+export class OpportunityError extends codedErrors<OpportunityErrorCode>({
   [OpportunityErrorCode.NotFound]: 'not_found',
   [OpportunityErrorCode.NotUnassigned]: 'conflict',
   [OpportunityErrorCode.Finished]: 'conflict',
@@ -22,10 +22,4 @@ const KIND: Record<OpportunityErrorCode, ErrorKind> = {
   [OpportunityErrorCode.NotAssignee]: 'forbidden',
   [OpportunityErrorCode.AssigneeInvalid]: 'invalid',
   [OpportunityErrorCode.ConcurrentUpdate]: 'conflict',
-};
-
-export class OpportunityError extends DomainError {
-  constructor(code: OpportunityErrorCode, message: string, errors?: FieldError[]) {
-    super(code, KIND[code], message, errors);
-  }
-}
+}) {}

@@ -50,3 +50,15 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A feature's error class, declared once as its codes and the kind each one maps to:
+ * `export class OpportunityError extends codedErrors<OpportunityErrorCode>({...}) {}`.
+ */
+export function codedErrors<Code extends string>(kinds: Record<Code, ErrorKind>) {
+  return class extends DomainError {
+    constructor(code: Code, message: string, errors?: FieldError[]) {
+      super(code, kinds[code], message, errors);
+    }
+  };
+}
