@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { testAmqpUrl, uniqueName } from '@crm/testing';
 import { ApiClient, RunningSystem, startCrm } from './support/crm-system';
 
@@ -32,6 +33,26 @@ describe('gateway rate limits and service outages', () => {
     expect(limited!.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited!.body).toMatchObject({ status: 429, code: 'GATEWAY.RATE_LIMITED' });
     expect((await api.call('admin', 'GET', '/me')).status).toBe(200);
+  });
+
+  it('refuses dot segments that would forward outside the route whose roles were checked', async () => {
+    const token = await api.token('manager1');
+    const gateway = new URL(system.urls.gateway);
+    // fetch() would normalise the path; a raw request sends it as an attacker would.
+    for (const path of ['/api/v1/opportunities/../../openapi.json', '/api/v1/opportunities/%2e%2e/%2e%2e/openapi.json']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: gateway.hostname, port: gateway.port, path, headers: { authorization: `Bearer ${token}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(404);
+    }
   });
 
   it('answers 503 problem+json for a service that is down, while its own routes keep working', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { initTracing } from '@crm/observability';
 import { deleteTopology, peekQueue, TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
-import { eventsExchangeArguments, InboxMessage, MessagingHousekeeping, MessagingOptions, OutboxMessage, topologyNames } from '../src';
+import { EventInbox, eventsExchangeArguments, InboxMessage, MessagingHousekeeping, MessagingOptions, OutboxMessage, topologyNames } from '../src';
 import { consumerCalls, RenameTally, startWidgetApp, WidgetApp } from './fixtures/widget-app';
 
 describe('reliable events over real RabbitMQ', () => {
@@ -145,6 +145,17 @@ describe('reliable events over real RabbitMQ', () => {
     await channel2.waitForConfirms();
     await connection2.close();
     await waitUntil(async () => (await peekQueue(names.unroutedQueue)).some((m) => m.properties.messageId === 'unrouted-1'));
+  });
+
+  it('does not mistake a handler’s own unique-key failure for a duplicate delivery', async () => {
+    const inbox = widgetApp.app.get(EventInbox);
+    await widgetApp.orm.em.fork().insert(RenameTally, { widgetId: 'taken', renames: 0 });
+    const event = { id: 'evt-unique-1', type: 'widgets.widget.renamed.v1' };
+    // Was reported as 'duplicate' and acked: the event was lost without retry or dead letter.
+    await expect(inbox.runOnce('test:consumer', event, (em) => em.insert(RenameTally, { widgetId: 'taken', renames: 1 }))).rejects.toThrow();
+    expect(await inbox.hasProcessed('test:consumer', event.id)).toBe(false);
+    expect(await inbox.runOnce('test:consumer', event, async () => undefined)).toBe('applied');
+    expect(await inbox.runOnce('test:consumer', event, async () => undefined)).toBe('duplicate');
   });
 
   it('purges sent outbox rows and inbox marks after their retention, never unsent rows', async () => {

@@ -7,6 +7,8 @@ import { findRoute } from './route-table';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { UpstreamClient } from './upstream.client';
 
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
 /** Everything under /api/v1 that the gateway does not answer itself goes to its service. */
 @ApiExcludeController()
 @Controller()
@@ -16,6 +18,11 @@ export class ProxyController {
   @All('*')
   async forward(@CurrentUser() user: AuthenticatedUser, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const path = request.url.replace(/^\/api\/v1/, '');
+    // `..` or `.` segments (also percent-encoded) would let the forwarded URL escape the route
+    // the roles were checked for, once the URL is resolved.
+    if (DOT_SEGMENT.test(path.split('?')[0])) {
+      throw new GatewayError(GatewayErrorCode.NoRoute, 'Paths with . or .. segments are not served.');
+    }
     const route = findRoute(path);
     if (!route) throw new GatewayError(GatewayErrorCode.NoRoute, `No API resource at ${request.url.split('?')[0]}.`);
     if (!route.roles.some((role) => user.roles.includes(role))) {

@@ -37,26 +37,26 @@ export class UpstreamClient {
     headers['x-forwarded-proto'] = request.protocol;
     injectTraceHeaders(headers);
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(request.method) && request.body !== undefined;
-    let response: Response;
     try {
-      response = await fetch(new URL(request.url, base), {
+      const response = await fetch(new URL(request.url, base), {
         method: request.method,
         headers,
         body: hasBody ? (typeof request.body === 'string' ? request.body : JSON.stringify(request.body)) : undefined,
         signal: AbortSignal.timeout(this.config.upstreamTimeoutMs),
         redirect: 'manual',
       });
+      const responseHeaders: Record<string, string> = {};
+      for (const name of FORWARDED_RESPONSE_HEADERS) {
+        const value = response.headers.get(name);
+        if (value !== null) responseHeaders[name] = value;
+      }
+      // Inside the try: a service that stalls or resets mid-body is a 504/503 too, not a 500.
+      return { status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) };
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') {
         throw new GatewayError(GatewayErrorCode.UpstreamTimeout, `The ${service} service did not answer in time.`);
       }
       throw new GatewayError(GatewayErrorCode.UpstreamUnavailable, `The ${service} service is unavailable.`);
     }
-    const responseHeaders: Record<string, string> = {};
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = response.headers.get(name);
-      if (value !== null) responseHeaders[name] = value;
-    }
-    return { status: response.status, headers: responseHeaders, body: Buffer.from(await response.arrayBuffer()) };
   }
 }

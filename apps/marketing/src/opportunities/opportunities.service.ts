@@ -79,7 +79,12 @@ export class OpportunitiesService {
   async remove(user: AuthenticatedUser, id: string): Promise<void> {
     await this.change(user, id, async (opportunity, em) => {
       opportunity.assertDeletableBy(user.id);
-      em.remove(opportunity);
+      // MikroORM deletes by key alone; the version and status in the condition make an
+      // assignment committed meanwhile win instead of being deleted under the assignee.
+      const deleted = await em.nativeDelete(Opportunity, { id, version: opportunity.version, status: 'unassigned' });
+      if (deleted === 0) {
+        throw new OpportunityError(OpportunityErrorCode.ConcurrentUpdate, 'The opportunity was changed by someone else; reload and retry.');
+      }
     });
   }
 

@@ -57,11 +57,11 @@ export class Opportunity {
   @Property({ type: 'string', length: 100 })
   createdByName: string;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: Date })
+  createdAt: Date;
 
-  @Property({ type: 'datetime' })
-  updatedAt: Date = new Date();
+  @Property({ type: Date })
+  updatedAt: Date;
 
   @Property({ type: 'string', length: 64, nullable: true })
   assigneeId: string | null = null;
@@ -69,7 +69,7 @@ export class Opportunity {
   @Property({ type: 'string', length: 100, nullable: true })
   assigneeName: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   assignedAt: Date | null = null;
 
   @Property({ type: 'string', length: 64, nullable: true })
@@ -78,7 +78,7 @@ export class Opportunity {
   @Property({ type: 'string', length: 100, nullable: true })
   assignedByName: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   decidedAt: Date | null = null;
 
   /** Optimistic lock: two supervisors assigning at once cannot both win silently. */
@@ -95,6 +95,7 @@ export class Opportunity {
     this.description = details.description;
     this.createdById = createdBy.id;
     this.createdByName = createdBy.name;
+    this.createdAt = this.updatedAt = new Date();
   }
 
   get createdBy(): UserRef {

@@ -4,6 +4,9 @@ import { InboxMessage } from './inbox-message.entity';
 
 export type InboxOutcome = 'applied' | 'duplicate';
 
+/** The consumer's mark for this event exists already: another delivery applied it. */
+class AlreadyMarked extends Error {}
+
 /**
  * Exactly-once effect for at-least-once delivery: the consumer's mark and the event's effect are
  * committed in one transaction, so a redelivered event is recognised and changes nothing, and an
@@ -23,12 +26,18 @@ export class EventInbox {
         if (await em.findOne(InboxMessage, { consumer, eventId: event.id })) return 'duplicate';
         // The mark goes in first: a concurrent duplicate on another replica now fails on the key.
         em.persist(new InboxMessage(consumer, event.id, event.type));
-        await em.flush();
+        try {
+          await em.flush();
+        } catch (error) {
+          if (error instanceof UniqueConstraintViolationException) throw new AlreadyMarked();
+          throw error;
+        }
+        // A unique violation from here on is the handler's own failure: retried, not a duplicate.
         await effect(em);
         return 'applied';
       });
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return 'duplicate';
+      if (error instanceof AlreadyMarked) return 'duplicate';
       throw error;
     }
   }

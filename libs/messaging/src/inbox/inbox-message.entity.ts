@@ -15,7 +15,7 @@ export class InboxMessage {
   @Property({ type: 'string', length: 200 })
   eventType: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   processedAt: Date = new Date();
 
   constructor(consumer: string, eventId: string, eventType: string) {

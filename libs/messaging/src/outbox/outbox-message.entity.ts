@@ -23,7 +23,7 @@ export class OutboxMessage {
   @Property({ type: 'string', length: 100, nullable: true })
   subject: string | null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   time: Date;
 
   @Property({ type: 'json' })
@@ -33,10 +33,10 @@ export class OutboxMessage {
   @Property({ type: 'json' })
   headers: Record<string, string>;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: Date })
   availableAt: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   sentAt: Date | null = null;
 
   @Property({ type: 'integer' })
@@ -49,7 +49,7 @@ export class OutboxMessage {
   @Property({ type: 'string', length: 100, nullable: true })
   leaseOwner: string | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   leaseUntil: Date | null = null;
 
   constructor(event: CloudEvent, headers: Record<string, string>) {

@@ -17,7 +17,7 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /**
- * Publishes committed outbox rows in commit order. Runs in every replica: rows are leased before they are
+ * Publishes committed outbox rows in the order they were written. Runs in every replica: rows are leased before they are
  * published, so two relays never publish the same row while the lease holds; a crashed relay's
  * lease expires and another takes over (the event may then be published twice, which consumers'
  * inboxes absorb). A commit pokes the relay, so an event normally leaves within milliseconds;
@@ -32,6 +32,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private pokedWhileBusy = false;
+  private failing = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -56,6 +57,9 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /** Called after commits that may have written outbox rows. */
   poke(): void {
+    // While the broker is unreachable, commits must not turn into connection attempts: the
+    // loop keeps its own retry pace until a pass succeeds again.
+    if (this.failing) return;
     if (this.wake) this.wake();
     else this.pokedWhileBusy = true;
   }
@@ -79,7 +83,9 @@ export class OutboxRelay implements OnApplicationBootstrap {
     const em = this.orm.em.fork();
     const now = new Date();
     // The head of the queue in order; a row waiting for its retry holds back the rows behind it,
-    // so events leave in the order their changes committed.
+    // so events leave in the order their rows were written. (Across aggregates that is insert
+    // order, not strictly commit order; for one aggregate the two agree, because its next change
+    // starts only after the previous one committed.)
     const head = await em.find(
       OutboxMessage,
       { sentAt: null },
@@ -153,11 +159,14 @@ export class OutboxRelay implements OnApplicationBootstrap {
         sent = await this.relayOnce();
         if (lastFailure) this.logger.log('outbox relay recovered');
         lastFailure = '';
+        this.failing = false;
       } catch (error) {
         // Logged once per distinct failure: an outage must not flood the logs every poll.
         const failure = (error as Error).message;
         if (failure !== lastFailure) this.logger.error(`outbox relay cannot publish: ${failure}`);
         lastFailure = failure;
+        this.failing = true;
+        this.pokedWhileBusy = false;
       }
       if (!this.running) break;
       if (sent === BATCH_SIZE || this.pokedWhileBusy) {
