@@ -22,7 +22,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ObservabilityModule.forRoot({ serviceName: 'gateway', logLevel: env.LOG_LEVEL, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+        ObservabilityModule.forRoot({
+          serviceName: 'gateway',
+          logLevel: env.LOG_LEVEL,
+          shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+          otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        }),
         AuthModule.forRoot({ authUrl: env.AUTH_URL, realm: env.AUTH_REALM, clientId: env.AUTH_CLIENT_ID }),
         UserDirectoryModule.forRoot(env),
         HealthModule.forRoot({ indicators: [], decorators: [Public()] }),

@@ -53,6 +53,8 @@ export const authEnv = {
 export const observabilityEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  /** OpenTelemetry collector (OTLP/HTTP, e.g. http://otel-collector:4318); spans stay local without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 };
 
 /** Where active users and their roles come from (assignee pickers, "is this an active manager"). */

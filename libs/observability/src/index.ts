@@ -2,6 +2,7 @@ export * from './context/request-context';
 export * from './logging/json-logger';
 export { type LogLevelName, type SerializedError, serializeError } from './logging/log-record';
 export * from './tracing/init-tracing';
+export * from './tracing/otlp-export';
 export * from './tracing/with-span';
 export * from './tracing/propagation';
 export * from './tracing/message-spans';

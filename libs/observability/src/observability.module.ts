@@ -7,6 +7,7 @@ import { JsonLogger } from './logging/json-logger';
 import type { LogLevelName } from './logging/log-record';
 import { SHUTDOWN_OPTIONS, ShutdownCoordinator } from './shutdown/shutdown-coordinator';
 import { initTracing, type TracingOptions, tracingHandle } from './tracing/init-tracing';
+import { otlpSpanProcessor } from './tracing/otlp-export';
 
 export interface ObservabilityModuleOptions {
   /** `service` on log lines and `service.name` on spans. */
@@ -18,6 +19,8 @@ export interface ObservabilityModuleOptions {
   http?: HttpObservabilityOptions;
   /** Span processors etc.; ignored when tracing was already initialised (tests do it first). */
   tracing?: Omit<TracingOptions, 'serviceName'>;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: when set, spans are exported there over OTLP/HTTP. */
+  otlpEndpoint?: string;
 }
 
 const MODULE_OPTIONS = Symbol('crm.observability.options');
@@ -36,7 +39,12 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
   ) {}
 
   static forRoot(options: ObservabilityModuleOptions): DynamicModule {
-    initTracing({ serviceName: options.serviceName, ...options.tracing });
+    const exporters = options.otlpEndpoint ? [otlpSpanProcessor(options.otlpEndpoint)] : [];
+    initTracing({
+      serviceName: options.serviceName,
+      ...options.tracing,
+      spanProcessors: [...(options.tracing?.spanProcessors ?? []), ...exporters],
+    });
     return {
       module: ObservabilityModule,
       global: true,

@@ -44,7 +44,12 @@ export class ServicePlatformModule {
     return {
       module: ServicePlatformModule,
       imports: [
-        ObservabilityModule.forRoot({ serviceName: service, logLevel: env.LOG_LEVEL, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+        ObservabilityModule.forRoot({
+          serviceName: service,
+          logLevel: env.LOG_LEVEL,
+          shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+          otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        }),
         PersistenceModule.forService(options.orm),
         MessagingModule.forService(messagingOptionsFor(service, env, options.consumes)),
         AuthModule.forRoot({ authUrl: env.AUTH_URL, realm: env.AUTH_REALM, clientId: env.AUTH_CLIENT_ID }),
