@@ -94,6 +94,8 @@ describe('reliable events over real RabbitMQ', () => {
     expect(consumerCalls.renamed).toBe(before + 2); // w-dup once, w-marker once: duplicates never reached the handler
     const tally = await widgetApp.orm.em.fork().findOneOrFail(RenameTally, { widgetId: 'w-dup' });
     expect(tally.renames).toBe(1);
+    // The mark is kept under the handler's declared consumer name, so renaming the method is safe.
+    expect(await widgetApp.app.get(EventInbox).hasProcessed('widgets:rename-tally', original.body.id as string)).toBe(true);
   });
 
   it('dead-letters a message that fails contract validation, without calling the handler', async () => {

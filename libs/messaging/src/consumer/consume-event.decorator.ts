@@ -4,15 +4,26 @@ import type { EventDefinition } from '@crm/contracts';
 import { EventConsumerInterceptor } from './event-consumer.interceptor';
 
 export const CONSUMED_EVENT = 'crm:consumed-event';
+export const CONSUMER_NAME = 'crm:consumer-name';
+
+export interface ConsumeEventOptions {
+  /**
+   * The consumer's identity in the inbox (with the service name). Defaults to
+   * `Class.method`; name it explicitly before renaming a handler, or events already applied
+   * under the old name would be applied again when redelivered.
+   */
+  consumer?: string;
+}
 
 /**
  * Marks a handler as the consumer of one event type. The handler receives the validated
  * CloudEvent and runs inside a transaction together with its inbox mark; it is acknowledged only
  * after that commit. Throwing means "retry later"; throwing a PermanentEventError dead-letters it.
  */
-export function ConsumeEvent(definition: EventDefinition): MethodDecorator {
+export function ConsumeEvent(definition: EventDefinition, options: ConsumeEventOptions = {}): MethodDecorator {
   return applyDecorators(
     SetMetadata(CONSUMED_EVENT, definition),
+    SetMetadata(CONSUMER_NAME, options.consumer),
     EventPattern(definition.type, Transport.RMQ) as MethodDecorator,
     UseInterceptors(EventConsumerInterceptor),
   );

@@ -8,7 +8,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { EventDefinition, parseEvent } from '@crm/contracts';
 import { EventInbox } from '../inbox/event-inbox';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
-import { CONSUMED_EVENT, PermanentEventError } from './consume-event.decorator';
+import { CONSUMED_EVENT, CONSUMER_NAME, PermanentEventError } from './consume-event.decorator';
 import { InFlightMessages } from './in-flight';
 import { ConsumerChannels } from './consumer-channels';
 
@@ -39,7 +39,8 @@ export class EventConsumerInterceptor implements NestInterceptor {
     const channel = rmq.getChannelRef() as Channel;
     this.channels.remember(channel);
     const definition = this.reflector.get<EventDefinition>(CONSUMED_EVENT, execution.getHandler());
-    const consumer = `${this.options.service}:${execution.getClass().name}.${execution.getHandler().name}`;
+    const named = this.reflector.get<string | undefined>(CONSUMER_NAME, execution.getHandler());
+    const consumer = `${this.options.service}:${named ?? `${execution.getClass().name}.${execution.getHandler().name}`}`;
     const payload = execution.switchToRpc().getData();
     return from(
       this.inFlight.track(() => this.process(consumer, definition, payload, message, channel, next)),
