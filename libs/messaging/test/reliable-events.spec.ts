@@ -134,6 +134,14 @@ describe('reliable events over real RabbitMQ', () => {
     expect(consumerCalls.exploded).toBe(callsAtDeadLetter);
   });
 
+  it('dead-letters at once, without retries, when the handler says the event can never apply', async () => {
+    const before = consumerCalls.exploded;
+    await widgetApp.widgets.explode('perm-1');
+    await waitUntil(async () => (await peekQueue(names.deadLetterQueue)).some((m) => (m.body.data as { widgetId?: string })?.widgetId === 'perm-1'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(consumerCalls.exploded).toBe(before + 1);
+  });
+
   it('declares the events exchange with an alternate exchange so unroutable events are kept', async () => {
     const connection = await amqp.connect(testAmqpUrl());
     const channel = await connection.createChannel();
