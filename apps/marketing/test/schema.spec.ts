@@ -39,6 +39,7 @@ describe('marketing schema', () => {
     expect(executed.length).toBeGreaterThan(0);
     orm = await initOrm(input);
     expect(await pendingSchemaDiff(orm)).toBe('');
+    expect(await orm.em.getConnection().execute('pragma journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     await expectRoundTripClean(orm);
   });
 

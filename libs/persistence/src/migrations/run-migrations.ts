@@ -16,6 +16,11 @@ export async function migrateUp(orm: MikroORM): Promise<string[]> {
 export async function runMigrations(input: ServiceOrmInput): Promise<{ executed: string[] }> {
   const orm = await initOrm(input);
   try {
+    if (input.db.DB_DRIVER === 'sqlite' && input.db.DB_NAME !== ':memory:') {
+      // Write-ahead logging is a property of the file, so the migrate step sets it once: one
+      // fsync per commit instead of several, and readers never wait for the writer.
+      await orm.em.getConnection().execute('pragma journal_mode = WAL');
+    }
     return { executed: await migrateUp(orm) };
   } finally {
     await orm.close(true);
