@@ -10,5 +10,8 @@ export * from './inbox/inbox-message.entity';
 export * from './inbox/event-inbox';
 export * from './consumer/consume-event.decorator';
 export * from './consumer/consumer-options';
+export * from './consumer/consumer-channels';
+export * from './consumer/event-consumer.server';
 export * from './consumer/in-flight';
 export * from './housekeeping';
+export * from './messaging.lifecycle';

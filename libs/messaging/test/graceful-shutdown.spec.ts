@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteTopology, peekQueue, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
-import { MessagingOptions, topologyNames } from '../src';
-import { consumerCalls, POLISH_MS, RenameTally, startWidgetApp } from './fixtures/widget-app';
+import * as amqp from 'amqplib';
+import { MessagingLifecycle, MessagingOptions, topologyNames } from '../src';
+import { consumerCalls, POLISH_MS, RenameTally, startWidgetApp, WidgetRenamedV1 } from './fixtures/widget-app';
 
 /**
  * Stopping a service while it handles a message: consuming stops, the handler finishes and
@@ -44,6 +45,36 @@ describe('graceful shutdown of a consumer', () => {
       await new Promise((resolve) => setTimeout(resolve, POLISH_MS + 500)); // time for a redelivery to show
       expect(consumerCalls.polishStarted).toBe(1);
       expect(await peekQueue(names.deadLetterQueue)).toHaveLength(0);
+    } finally {
+      await second.app.close();
+    }
+  });
+
+  it('stops taking deliveries when shutdown begins, even before its first message', async () => {
+    const first = await startWidgetApp(options, db, { createSchema: false });
+    const before = consumerCalls.renamed;
+    await first.app.get(MessagingLifecycle).beforeApplicationShutdown(); // what SIGTERM starts with
+    const connection = await amqp.connect(testAmqpUrl());
+    const channel = await connection.createConfirmChannel();
+    const event = {
+      specversion: '1.0',
+      id: uniqueName('evt'),
+      source: 'crm/widgets',
+      type: WidgetRenamedV1.type,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { widgetId: 'w-after-shutdown', name: 'late' },
+    };
+    channel.publish(options.exchange, event.type, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.id, type: event.type });
+    await channel.waitForConfirms();
+    await connection.close();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(consumerCalls.renamed).toBe(before); // the stopping instance did not take it
+    await first.app.close();
+
+    const second = await startWidgetApp(options, db, { createSchema: false });
+    try {
+      await waitUntil(async () => (await second.orm.em.fork().count(RenameTally, { widgetId: 'w-after-shutdown' })) === 1);
     } finally {
       await second.app.close();
     }

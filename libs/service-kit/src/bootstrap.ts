@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnv } from '@crm/config';
-import { eventConsumerOptions } from '@crm/messaging';
+import { ConsumerChannels, eventConsumerStrategy } from '@crm/messaging';
 import { JsonLogger } from '@crm/observability';
 import { messagingOptionsFor } from './service-platform.module';
 
@@ -53,7 +53,8 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   configureHttp(app);
   serveOpenApi(app, options.title);
   if (options.consumes) {
-    app.connectMicroservice(eventConsumerOptions(messagingOptionsFor(options.service, options.env, true)), { inheritAppConfig: true });
+    const messaging = messagingOptionsFor(options.service, options.env, true);
+    app.connectMicroservice(eventConsumerStrategy(messaging, app.get(ConsumerChannels)), { inheritAppConfig: true });
   }
   await app.listen({ port: options.env.HTTP_PORT, host: options.env.HTTP_HOST });
   const logger = app.get(JsonLogger);

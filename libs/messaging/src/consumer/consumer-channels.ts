@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Channel } from 'amqplib';
 
 /**
- * Remembers the channel(s) Nest's RMQ server consumes on, so shutdown can cancel the consumer
- * (no new deliveries) before waiting for in-flight messages, instead of closing the channel under
- * them.
+ * The channel(s) this process consumes on (EventConsumerServer reports each one when it is set
+ * up), so shutdown can cancel the consumer (no new deliveries) before waiting for in-flight
+ * messages, instead of closing the channel under them.
  */
 @Injectable()
 export class ConsumerChannels {
@@ -13,6 +13,7 @@ export class ConsumerChannels {
 
   remember(channel: Channel): void {
     this.channels.add(channel);
+    channel.once('close', () => this.channels.delete(channel)); // replaced after a reconnect
   }
 
   async cancel(consumerTag: string): Promise<void> {

@@ -10,7 +10,6 @@ import { EventInbox } from '../inbox/event-inbox';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { CONSUMED_EVENT, CONSUMER_NAME, PermanentEventError } from './consume-event.decorator';
 import { InFlightMessages } from './in-flight';
-import { ConsumerChannels } from './consumer-channels';
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
@@ -29,7 +28,6 @@ export class EventConsumerInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly inbox: EventInbox,
     private readonly inFlight: InFlightMessages,
-    private readonly channels: ConsumerChannels,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -37,7 +35,6 @@ export class EventConsumerInterceptor implements NestInterceptor {
     const rmq = execution.switchToRpc().getContext<RmqContext>();
     const message = rmq.getMessage() as ConsumeMessage;
     const channel = rmq.getChannelRef() as Channel;
-    this.channels.remember(channel);
     const definition = this.reflector.get<EventDefinition>(CONSUMED_EVENT, execution.getHandler());
     const named = this.reflector.get<string | undefined>(CONSUMER_NAME, execution.getHandler());
     const consumer = `${this.options.service}:${named ?? `${execution.getClass().name}.${execution.getHandler().name}`}`;
