@@ -62,25 +62,20 @@ export function createOrmOptions(input: ServiceOrmInput): Partial<Options> {
     case 'sqlite':
       return { ...common, driver: SqliteDriver, dbName: sqliteFile(service, db.DB_NAME) };
     case 'postgresql':
-      return {
-        ...common,
-        driver: PostgreSqlDriver,
-        clientUrl: requireUrl(db),
-        ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
-        schema: db.DB_SCHEMA ? schemaNameFor(db.DB_SCHEMA) : schemaNameFor(service),
-        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
-      };
+      return { ...common, ...serverOptions(service, db), driver: PostgreSqlDriver };
     case 'mssql':
-      return {
-        ...common,
-        driver: MsSqlDriver,
-        clientUrl: requireUrl(db),
-        ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
-        schema: db.DB_SCHEMA ? schemaNameFor(db.DB_SCHEMA) : schemaNameFor(service),
-        pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
-        discovery: { onMetadata: useNvarcharForText },
-      };
+      return { ...common, ...serverOptions(service, db), driver: MsSqlDriver, discovery: { onMetadata: useNvarcharForText } };
   }
+}
+
+/** PostgreSQL and SQL Server alike: a URL, the service's own schema, a bounded pool. */
+function serverOptions(service: string, db: DatabaseSettings): Partial<Options> {
+  return {
+    clientUrl: requireUrl(db),
+    ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
+    schema: schemaNameFor(db.DB_SCHEMA ?? service),
+    pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+  };
 }
 
 /**
