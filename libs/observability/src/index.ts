@@ -15,3 +15,6 @@ export * from './health/health.registry';
 export * from './health/health.controller';
 export * from './health/health.module';
 export * from './observability.module';
+export * from './metrics/metrics-registry';
+export { HttpMetrics, HTTP_METRIC_NAMES, UNMATCHED_ROUTE, ABORTED_STATUS } from './metrics/http-metrics';
+export { METRICS_PATH } from './metrics/metrics-endpoint';

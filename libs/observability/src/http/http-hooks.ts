@@ -5,15 +5,18 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CORRELATION_ID_HEADER, correlationIdFromHeaders, newCorrelationId, runWithCorrelation } from '../context/request-context';
 import { tracer } from '../tracing/init-tracing';
 import { extractTraceContext } from '../tracing/propagation';
+import type { HttpMetrics } from '../metrics/http-metrics';
+import { METRICS_PATH } from '../metrics/metrics-endpoint';
 
 export interface HttpObservabilityOptions {
-  /** Paths (without query) that get no span and no request log line; default the health probes. */
+  /** Paths (without query) that get no span and no request log line; default the probes and /metrics. */
   ignorePaths?: string[];
   /** One `request completed` line per request (method, route, status, duration); default true. */
   logRequests?: boolean;
 }
 
-export const DEFAULT_IGNORED_PATHS = ['/health/live', '/health/ready'];
+// A scrape every 15 s would otherwise be a span and a log line every 15 s per pod.
+export const DEFAULT_IGNORED_PATHS = ['/health/live', '/health/ready', METRICS_PATH];
 
 interface RequestState {
   resource: AsyncResource;
@@ -38,9 +41,10 @@ export function noteRequestError(request: FastifyRequest, error: unknown): void 
 /**
  * Fastify hooks rather than a Nest interceptor, so that the context covers guards, pipes,
  * filters and 404s too: every request runs inside its correlation id and a SERVER span whose
- * parent is an incoming `traceparent`.
+ * parent is an incoming `traceparent`. With `metrics`, every request (ignored paths too) is also
+ * counted and timed from the same start.
  */
-export function installHttpObservability(fastify: FastifyInstance, options: HttpObservabilityOptions = {}): void {
+export function installHttpObservability(fastify: FastifyInstance, options: HttpObservabilityOptions = {}, metrics?: HttpMetrics): void {
   if (installed.has(fastify)) return;
   installed.add(fastify);
   const ignored = new Set(options.ignorePaths ?? DEFAULT_IGNORED_PATHS);
@@ -113,6 +117,7 @@ export function installHttpObservability(fastify: FastifyInstance, options: Http
       }
       span?.end();
     });
+    metrics?.record(request.method, request.routeOptions?.url, statusCode, (performance.now() - state.startedAt) / 1000);
   };
 
   fastify.addHook('onResponse', (request, reply, done) => {
