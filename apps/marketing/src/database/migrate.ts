@@ -1,17 +1,17 @@
 // The migration step (a Kubernetes Job, or `npm start` before the service starts): applies this
 // service's pending migrations to its own schema and exits. Services never migrate on boot.
+//   migrate.js                   apply (needs the DDL credential)
+//   migrate.js --check           exit 0 when the schema is current, 3 naming what is pending
+//   migrate.js --wait [seconds]  the same, polled until current (a Deployment's init container,
+//                                with the app's read-only view of the migrations table)
 import 'reflect-metadata';
-import { runMigrations } from '@crm/persistence';
+import { runMigrateCommand } from '@crm/persistence';
 import { marketingConfig } from '../config/marketing.config';
 import { ormInput } from './orm-input';
 
-runMigrations(ormInput(marketingConfig()))
-  .then(({ executed }) => {
-    process.stdout.write(
-      JSON.stringify({ level: 'info', service: 'marketing', msg: executed.length ? `applied ${executed.join(', ')}` : 'schema up to date' }) + '\n',
-    );
-  })
-  .catch((error: Error) => {
-    process.stderr.write(JSON.stringify({ level: 'error', service: 'marketing', msg: `migration failed: ${error.message}` }) + '\n');
-    process.exitCode = 1;
-  });
+runMigrateCommand(ormInput(marketingConfig()), process.argv.slice(2), (level, msg) => {
+  const stream = level === 'info' ? process.stdout : process.stderr;
+  stream.write(JSON.stringify({ level, service: 'marketing', msg }) + '\n');
+}).then((code) => {
+  process.exitCode = code;
+});
