@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule, Public } from '@crm/auth';
 import { HealthModule, ObservabilityModule } from '@crm/observability';
 import { createValidationPipe, ProblemDetailsFilter, UserDirectoryModule } from '@crm/service-kit';
+import { DeadLettersController } from './admin/dead-letters.controller';
+import { DeadLettersService } from './admin/dead-letters.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { OpenApiAggregator } from './docs/openapi-aggregator';
 import { RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
@@ -13,7 +15,8 @@ import { UsersController } from './users/users.controller';
 /**
  * The API gateway: verifies tokens, enforces roles per route, limits each user's rate, answers
  * the users directory itself and forwards everything else to the owning service over HTTP. It
- * has no database and no broker, so neither can take it down.
+ * has no database and holds no broker connection (the admin dead-letter endpoint connects per
+ * call), so neither can take it down.
  */
 @Module({})
 export class AppModule {
@@ -33,11 +36,12 @@ export class AppModule {
         HealthModule.forRoot({ indicators: [], decorators: [Public()] }),
       ],
       // Order matters: the catch-all proxy comes after the routes the gateway answers itself.
-      controllers: [UsersController, ProxyController],
+      controllers: [UsersController, DeadLettersController, ProxyController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         UpstreamClient,
         OpenApiAggregator,
+        DeadLettersService,
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -27,14 +27,22 @@ export const databaseEnv = {
   /** Schema owned by this service (PostgreSQL, SQL Server); defaults to the service name. */
   DB_SCHEMA: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
   DB_DEBUG: bool(false),
+  /** Connection pool per process (PostgreSQL, SQL Server). Event handlers get at most half of it. */
+  DB_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
 };
 
 export const amqpEnv = {
   AMQP_URL: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
   EVENTS_EXCHANGE: z.string().default('crm.events'),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(20),
-  /** How often a consumed message may fail before it is dead-lettered. */
+  /** Failures of a message on healthy dependencies before it is dead-lettered (transient ones do not count). */
   AMQP_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  /** Handlers running at once; default half of DB_POOL_MAX (capped by the prefetch), so HTTP keeps the rest. */
+  AMQP_CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  /** A handler running longer is abandoned and its message retried later. */
+  AMQP_HANDLER_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How long a message is retried while the database or another dependency is unavailable. */
+  AMQP_TRANSIENT_RETRY_MINUTES: z.coerce.number().min(1).default(60),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(500),
   /** Sent outbox rows are kept this long (for audit and replay), then deleted. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(1).default(168),
@@ -52,7 +60,13 @@ export const authEnv = {
 
 export const observabilityEnv = {
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Bound for draining in-flight requests, messages and the outbox relay after the drain delay. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+  /**
+   * After SIGTERM: readiness answers 503 at once, but HTTP keeps serving this long so that load
+   * balancers (Kubernetes endpoints) stop routing here before the listener closes.
+   */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** OpenTelemetry collector (OTLP/HTTP, e.g. http://otel-collector:4318); spans stay local without it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 };

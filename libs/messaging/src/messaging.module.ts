@@ -6,8 +6,11 @@ import { EventInbox } from './inbox/event-inbox';
 import { InFlightMessages } from './consumer/in-flight';
 import { ConsumerChannels } from './consumer/consumer-channels';
 import { EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
+import { ConsumerRetries } from './consumer/consumer-retries';
+import { ConsumerHealth } from './consumer/consumer-health';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingHousekeeping } from './housekeeping';
+import { MessagingMetrics } from './metrics/messaging.metrics';
 
 /**
  * Reliable events for one service: EventOutbox to record events with state changes, the relay
@@ -27,13 +30,16 @@ export class MessagingModule {
       InFlightMessages,
       ConsumerChannels,
       EventConsumerInterceptor,
+      ConsumerRetries,
+      ConsumerHealth,
       MessagingLifecycle,
       MessagingHousekeeping,
+      MessagingMetrics,
     ];
     return {
       module: MessagingModule,
       providers,
-      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerChannels, MessagingHousekeeping],
+      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerRetries, ConsumerChannels, ConsumerHealth, MessagingHousekeeping, MessagingMetrics],
     };
   }
 }

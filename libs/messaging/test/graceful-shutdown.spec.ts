@@ -26,7 +26,7 @@ describe('graceful shutdown of a consumer', () => {
   beforeAll(() => deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue] }));
   afterAll(() =>
     deleteTopology({
-      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue],
+      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue, ...names.retryQueues.map((r) => r.queue)],
       exchanges: [names.exchange, names.unroutedExchange, names.deadLetterExchange],
     }),
   );

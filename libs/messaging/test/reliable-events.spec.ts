@@ -24,7 +24,7 @@ describe('reliable events over real RabbitMQ', () => {
   beforeAll(async () => {
     initTracing({ serviceName: 'widgets' }); // W3C propagation, as in a service
     // Clean leftovers of an aborted earlier run of this same spec (queue names are per service).
-    await deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue] });
+    await deleteTopology({ queues: [names.consumerQueue, names.deadLetterQueue, ...names.retryQueues.map((r) => r.queue)] });
     const dir = mkdtempSync(join(tmpdir(), 'crm-messaging-'));
     widgetApp = await startWidgetApp(options, { DB_DRIVER: 'sqlite', DB_NAME: join(dir, 'widgets.sqlite') });
     subscriber = await TestSubscriber.bind({ exchange: options.exchange, pattern: 'widgets.#' });
@@ -34,7 +34,7 @@ describe('reliable events over real RabbitMQ', () => {
     await subscriber?.close();
     await widgetApp?.app.close();
     await deleteTopology({
-      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue],
+      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue, ...names.retryQueues.map((r) => r.queue)],
       exchanges: [names.exchange, names.unroutedExchange, names.deadLetterExchange],
     });
   });

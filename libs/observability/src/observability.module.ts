@@ -5,6 +5,9 @@ import { type HttpObservabilityOptions, installHttpObservability } from './http/
 import { HttpTracingInterceptor } from './http/http-tracing.interceptor';
 import { JsonLogger } from './logging/json-logger';
 import type { LogLevelName } from './logging/log-record';
+import { HttpMetrics } from './metrics/http-metrics';
+import { installMetricsEndpoint } from './metrics/metrics-endpoint';
+import { MetricsRegistry } from './metrics/metrics-registry';
 import { SHUTDOWN_OPTIONS, ShutdownCoordinator } from './shutdown/shutdown-coordinator';
 import { initTracing, type TracingOptions, tracingHandle } from './tracing/init-tracing';
 import { otlpSpanProcessor } from './tracing/otlp-export';
@@ -16,6 +19,8 @@ export interface ObservabilityModuleOptions {
   logLevel?: LogLevelName;
   /** SHUTDOWN_TIMEOUT_MS: bound for all shutdown drainers together; default 10 000. */
   shutdownTimeoutMs?: number;
+  /** SHUTDOWN_DRAIN_DELAY_MS: HTTP keeps serving this long after readiness turned 503; default 0. */
+  shutdownDrainDelayMs?: number;
   http?: HttpObservabilityOptions;
   /** Span processors etc.; ignored when tracing was already initialised (tests do it first). */
   tracing?: Omit<TracingOptions, 'serviceName'>;
@@ -26,8 +31,9 @@ export interface ObservabilityModuleOptions {
 const MODULE_OPTIONS = Symbol('crm.observability.options');
 
 /**
- * Logging, tracing, correlation and graceful shutdown for one process. Global: JsonLogger and
- * ShutdownCoordinator can be injected anywhere. Import it once in the root module; in main.ts
+ * Logging, tracing, correlation, metrics (GET /metrics) and graceful shutdown for one process.
+ * Global: JsonLogger, ShutdownCoordinator and MetricsRegistry can be injected anywhere. Import it
+ * once in the root module; in main.ts
  * `NestFactory.create(AppModule, new FastifyAdapter(), { bufferLogs: true })`, then
  * `app.useLogger(app.get(JsonLogger))` and `app.enableShutdownHooks()`.
  */
@@ -36,6 +42,8 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(MODULE_OPTIONS) private readonly options: ObservabilityModuleOptions,
+    private readonly metrics: MetricsRegistry,
+    private readonly httpMetrics: HttpMetrics,
   ) {}
 
   static forRoot(options: ObservabilityModuleOptions): DynamicModule {
@@ -45,17 +53,20 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
       ...options.tracing,
       spanProcessors: [...(options.tracing?.spanProcessors ?? []), ...exporters],
     });
+    const metrics = new MetricsRegistry(options.serviceName);
     return {
       module: ObservabilityModule,
       global: true,
       providers: [
         { provide: MODULE_OPTIONS, useValue: options },
         { provide: JsonLogger, useValue: new JsonLogger({ service: options.serviceName, level: options.logLevel }) },
-        { provide: SHUTDOWN_OPTIONS, useValue: { timeoutMs: options.shutdownTimeoutMs ?? 10_000 } },
+        { provide: SHUTDOWN_OPTIONS, useValue: { timeoutMs: options.shutdownTimeoutMs ?? 10_000, drainDelayMs: options.shutdownDrainDelayMs ?? 0 } },
         ShutdownCoordinator,
+        { provide: MetricsRegistry, useValue: metrics },
+        { provide: HttpMetrics, useValue: new HttpMetrics(metrics) },
         { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
       ],
-      exports: [JsonLogger, ShutdownCoordinator],
+      exports: [JsonLogger, ShutdownCoordinator, MetricsRegistry],
     };
   }
 
@@ -63,7 +74,9 @@ export class ObservabilityModule implements OnModuleInit, OnApplicationShutdown 
     const adapter = this.adapterHost.httpAdapter;
     // Only the Fastify adapter is used in this project; a plain application context has no HTTP.
     if (adapter?.getType() === 'fastify') {
-      installHttpObservability(adapter.getInstance<FastifyInstance>(), this.options.http);
+      const fastify = adapter.getInstance<FastifyInstance>();
+      installHttpObservability(fastify, this.options.http, this.httpMetrics);
+      installMetricsEndpoint(fastify, this.metrics);
     }
   }
 

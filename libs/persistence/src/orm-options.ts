@@ -17,6 +17,8 @@ export interface DatabaseSettings {
   DB_URL?: string;
   DB_SCHEMA?: string;
   DB_DEBUG?: boolean;
+  /** Connections per process (PostgreSQL, SQL Server); event handlers may use at most half. */
+  DB_POOL_MAX?: number;
 }
 
 export type ServiceEntity = EntityClass<object> | EntitySchema;
@@ -60,7 +62,7 @@ export function createOrmOptions(input: ServiceOrmInput): Partial<Options> {
   };
   switch (db.DB_DRIVER) {
     case 'sqlite':
-      return { ...common, driver: SqliteDriver, dbName: sqliteFile(service, db.DB_NAME) };
+      return { ...common, driver: SqliteDriver, dbName: sqliteFile(service, db.DB_NAME), discovery: { onMetadata: useIntegerForBigintKeys } };
     case 'postgresql':
       return { ...common, ...serverOptions(service, db), driver: PostgreSqlDriver };
     case 'mssql':
@@ -74,7 +76,7 @@ function serverOptions(service: string, db: DatabaseSettings): Partial<Options> 
     clientUrl: requireUrl(db),
     ...(db.DB_NAME ? { dbName: db.DB_NAME } : {}),
     schema: schemaNameFor(db.DB_SCHEMA ?? service),
-    pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
+    pool: { min: 0, max: db.DB_POOL_MAX ?? 10, idleTimeoutMillis: 30_000 },
   };
 }
 
@@ -88,6 +90,18 @@ function useNvarcharForText(meta: EntityMetadata): void {
     if ((type === 'text' || type === 'texttype') && !prop.columnTypes?.length) {
       prop.columnTypes = ['nvarchar(max)'];
     }
+  }
+}
+
+/**
+ * SQLite's INTEGER is already 64 bits, and an autoincrement key must be spelled `integer`; the
+ * schema diff would otherwise see a `bigint` key (e.g. the outbox sequence) as changed forever.
+ */
+function useIntegerForBigintKeys(meta: EntityMetadata): void {
+  for (const prop of Object.values(meta.properties)) {
+    const type = prop.type as unknown;
+    const bigint = type === 'bigint' || (typeof type === 'object' && type?.constructor?.name === 'BigIntType') || prop.customType?.constructor?.name === 'BigIntType';
+    if (prop.primary && prop.autoincrement && bigint) prop.columnTypes = ['integer'];
   }
 }
 

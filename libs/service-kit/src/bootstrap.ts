@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnv } from '@crm/config';
-import { ConsumerChannels, eventConsumerStrategy } from '@crm/messaging';
-import { JsonLogger } from '@crm/observability';
+import { ConsumerChannels, ConsumerHealth, eventConsumerStrategy } from '@crm/messaging';
+import { JsonLogger, ShutdownCoordinator } from '@crm/observability';
 import { messagingOptionsFor } from './service-platform.module';
 
 export const API_PREFIX = 'api/v1';
@@ -19,11 +19,24 @@ export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
 }
 
-/** Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root). */
+/**
+ * Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root),
+ * and a graceful stop: once shutdown began, every response carries `Connection: close`, so the
+ * gateway's pooled keep-alive connections are gone before the listener closes and no request
+ * is sent into a closing socket.
+ */
 export function configureHttp(app: NestFastifyApplication): void {
   app.useLogger(app.get(JsonLogger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
+  const shutdown = app.get(ShutdownCoordinator);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, reply, payload) => {
+      if (shutdown.isShuttingDown) reply.header('connection', 'close');
+      return payload;
+    });
 }
 
 /** This service's OpenAPI document, served at /openapi.json for the gateway to aggregate. */
@@ -54,7 +67,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   serveOpenApi(app, options.title);
   if (options.consumes) {
     const messaging = messagingOptionsFor(options.service, options.env, true);
-    app.connectMicroservice(eventConsumerStrategy(messaging, app.get(ConsumerChannels)), { inheritAppConfig: true });
+    app.connectMicroservice(eventConsumerStrategy(messaging, app.get(ConsumerChannels), app.get(ConsumerHealth)), { inheritAppConfig: true });
   }
   await app.listen({ port: options.env.HTTP_PORT, host: options.env.HTTP_HOST });
   const logger = app.get(JsonLogger);

@@ -1,5 +1,5 @@
 import type { HealthIndicatorRegistration } from '@crm/observability';
-import type { OutboxRelay } from '@crm/messaging';
+import type { ConsumerHealth, OutboxRelay } from '@crm/messaging';
 import type { PersistenceHealth } from '@crm/persistence';
 
 /** Without its database a service can answer nothing: readiness fails. */
@@ -26,5 +26,21 @@ export function brokerIndicator(relay: OutboxRelay): HealthIndicatorRegistration
       outboxBacklog: await relay.backlog(),
       ...(relay.brokerConnected ? {} : { degraded: 'events are kept in the outbox until the broker is back' }),
     }),
+  };
+}
+
+/**
+ * A consumer the broker refused (its queue exists with other arguments, or permissions are
+ * missing) fails readiness: events would pile up unseen, and a rollout of such a version must
+ * stop. A broker that is merely away is reported only, like the publisher.
+ */
+export function consumerIndicator(consumer: ConsumerHealth): HealthIndicatorRegistration {
+  return {
+    name: 'consumer',
+    check: async () => {
+      const status = consumer.current;
+      if (status.state === 'refused') throw new Error(`the broker refused the event consumer: ${status.reason}`);
+      return { ...status };
+    },
   };
 }

@@ -2,13 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { ServiceEnv } from '@crm/config';
 import { AuthModule, Public } from '@crm/auth';
-import { MessagingModule, MessagingOptions, OutboxRelay } from '@crm/messaging';
+import { ConsumerHealth, MessagingModule, MessagingOptions, OutboxRelay } from '@crm/messaging';
 import { HealthModule, ObservabilityModule } from '@crm/observability';
 import { PersistenceHealth, PersistenceModule, ServiceOrmInput } from '@crm/persistence';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { createValidationPipe } from './http/validation';
 import { UserDirectoryModule } from './users/user-directory.module';
-import { databaseIndicator, brokerIndicator } from './health-indicators';
+import { brokerIndicator, consumerIndicator, databaseIndicator } from './health-indicators';
 
 export interface ServicePlatformOptions {
   service: string;
@@ -16,6 +16,21 @@ export interface ServicePlatformOptions {
   orm: ServiceOrmInput;
   /** Whether the service consumes events (declares its queue and dead-letter queue). */
   consumes?: boolean;
+}
+
+/**
+ * Event handlers and HTTP share the database pool: handlers get at most half of it (and never
+ * more than the prefetch), so a burst of events cannot starve requests.
+ */
+export function consumerConcurrency(env: ServiceEnv): number {
+  const share = Math.max(1, Math.floor(env.DB_POOL_MAX / 2));
+  const wanted = env.AMQP_CONSUMER_CONCURRENCY ?? Math.min(env.AMQP_PREFETCH, share);
+  if (wanted > share) {
+    throw new Error(
+      `AMQP_CONSUMER_CONCURRENCY=${wanted} would let event handlers take more than half of DB_POOL_MAX=${env.DB_POOL_MAX}; raise DB_POOL_MAX or lower it`,
+    );
+  }
+  return wanted;
 }
 
 export function messagingOptionsFor(service: string, env: ServiceEnv, consumes = false): MessagingOptions {
@@ -28,6 +43,12 @@ export function messagingOptionsFor(service: string, env: ServiceEnv, consumes =
     outboxPollMs: env.OUTBOX_POLL_MS,
     retention: { outboxHours: env.OUTBOX_RETENTION_HOURS, inboxHours: env.INBOX_RETENTION_HOURS },
     consumes,
+    consumer: {
+      concurrency: consumerConcurrency(env),
+      handlerTimeoutMs: env.AMQP_HANDLER_TIMEOUT_MS,
+      transientRetryMinutes: env.AMQP_TRANSIENT_RETRY_MINUTES,
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 }
 
@@ -48,6 +69,7 @@ export class ServicePlatformModule {
           serviceName: service,
           logLevel: env.LOG_LEVEL,
           shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+          shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS,
           otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
         }),
         PersistenceModule.forService(options.orm),
@@ -55,9 +77,13 @@ export class ServicePlatformModule {
         AuthModule.forRoot({ authUrl: env.AUTH_URL, realm: env.AUTH_REALM, clientId: env.AUTH_CLIENT_ID }),
         UserDirectoryModule.forRoot(env),
         HealthModule.forRootAsync({
-          inject: [PersistenceHealth, OutboxRelay],
-          useFactory: (database: PersistenceHealth, relay: OutboxRelay) => ({
-            indicators: [databaseIndicator(database), brokerIndicator(relay)],
+          inject: [PersistenceHealth, OutboxRelay, ConsumerHealth],
+          useFactory: (database: PersistenceHealth, relay: OutboxRelay, consumer: ConsumerHealth) => ({
+            indicators: [
+              databaseIndicator(database),
+              brokerIndicator(relay),
+              ...(options.consumes ? [consumerIndicator(consumer)] : []),
+            ],
           }),
           decorators: [Public()],
         }),

@@ -1,4 +1,5 @@
 import * as amqp from 'amqplib';
+import { randomUUID } from 'node:crypto';
 
 /** The broker tests use: a testcontainer or the local service, chosen by the jest global setup. */
 export function testAmqpUrl(): string {
@@ -106,5 +107,24 @@ export async function deleteTopology(names: { queues?: string[]; exchanges?: str
     for (const exchange of names.exchanges ?? []) await channel.deleteExchange(exchange).catch(() => undefined);
   } finally {
     await connection.close().catch(() => undefined);
+  }
+}
+
+/** Publishes a CloudEvent as another service's relay would (a consumer cannot tell the difference). Returns its id. */
+export async function publishCloudEvent(
+  exchange: string,
+  type: string,
+  data: object,
+  { id = randomUUID(), source = 'crm/widgets', url = testAmqpUrl() }: { id?: string; source?: string; url?: string } = {},
+): Promise<string> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const event = { specversion: '1.0', id, source, type, time: new Date().toISOString(), datacontenttype: 'application/json', data };
+    channel.publish(exchange, type, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: id, type });
+    await channel.waitForConfirms();
+    return id;
+  } finally {
+    await connection.close();
   }
 }

@@ -1,2 +1,3 @@
 export * from './amqp';
 export * from './private-rabbit';
+export * from './private-postgres';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authEnv, httpEnv, loadConfig, observabilityEnv, userDirectoryEnv } from '@crm/config';
+import { amqpEnv, authEnv, httpEnv, loadConfig, observabilityEnv, userDirectoryEnv } from '@crm/config';
 import type { ServiceName } from '../routing/route-table';
 
 const url = z.string().url();
@@ -10,6 +10,9 @@ export const gatewayEnvSchema = z.object({
   ...authEnv,
   ...observabilityEnv,
   ...userDirectoryEnv,
+  /** Only for the admin dead-letter endpoint, connected per call: the gateway runs without a broker. */
+  AMQP_URL: amqpEnv.AMQP_URL,
+  EVENTS_EXCHANGE: amqpEnv.EVENTS_EXCHANGE,
   MARKETING_URL: url.default('http://127.0.0.1:3101'),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),

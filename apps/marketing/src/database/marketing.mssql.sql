@@ -8,6 +8,6 @@ create table [marketing].[opportunity] ([id] nvarchar(36) not null, [source] nva
 create index [opportunity_assignee_idx] on [marketing].[opportunity] ([assignee_id]);
 create index [opportunity_status_created_idx] on [marketing].[opportunity] ([status], [created_at]);
 
-create table [marketing].[outbox_message] ([seq] int identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
+create table [marketing].[outbox_message] ([seq] bigint identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
 create unique index [outbox_message_event_id_unique] on [marketing].[outbox_message] ([event_id]);
 create index [outbox_message_pending_idx] on [marketing].[outbox_message] ([sent_at], [available_at]);

@@ -149,9 +149,15 @@ export class OpportunitiesService {
   }
 }
 
+/**
+ * The opportunity as its event carries it. Events are recorded before the flush that commits the
+ * change, so `version` is the one this commit produces: 1 for a new row, else one more than the
+ * loaded version (every change that records an event also changes the row).
+ */
 function snapshot(opportunity: Opportunity) {
   return {
     opportunityId: opportunity.id,
+    version: opportunity.version === undefined ? 1 : opportunity.version + 1,
     ...opportunity.details,
     status: opportunity.status,
     createdBy: opportunity.createdBy,

@@ -59,7 +59,10 @@ export function buildAsyncApiDocument(catalogue: ReadonlyMap<string, EventDefini
       version: '1',
       description:
         'Events the CRM publishes on the RabbitMQ topic exchange crm.events as persistent CloudEvents 1.0 (structured mode). ' +
-        'Bind your own durable queue with a pattern such as `marketing.#`. Delivery is at least once: dedupe by `id`.',
+        'Bind your own durable queue with a pattern such as `marketing.#`. Delivery is at least once: dedupe by `id`. ' +
+        'Order is not guaranteed, not even for one aggregate: a publish the broker refused is retried after later ones went out, ' +
+        'and a relay that lost its lease, several replicas and concurrent consumers can reorder events. Every event carries its ' +
+        "aggregate's id and `version` in `data`: keep the highest version you applied and ignore an event whose version is not newer.",
     },
     defaultContentType: 'application/cloudevents+json',
     channels,

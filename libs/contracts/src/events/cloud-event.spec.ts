@@ -11,6 +11,7 @@ const valid = () => ({
   subject: 'opp-1',
   data: {
     opportunityId: 'opp-1',
+    version: 1,
     source: null,
     customerName: 'ACME',
     successRate: 40,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './cloud-event';
-import { instantSchema, userRefSchema } from './common';
+import { aggregateVersionSchema, instantSchema, userRefSchema } from './common';
 
 const SOURCE = 'crm/marketing';
 
@@ -10,6 +10,8 @@ export type OpportunityStatus = (typeof OPPORTUNITY_STATUSES)[number];
 /** The opportunity as other systems see it in events (requirements §1.1). */
 export const opportunitySnapshotSchema = z.object({
   opportunityId: z.string().min(1),
+  /** The opportunity's version after this change: a copy ignores an event older than what it holds. */
+  version: aggregateVersionSchema,
   source: z.string().nullable(),
   customerName: z.string(),
   successRate: z.number().int().min(0).max(100),

@@ -22,44 +22,48 @@ export class ConfirmPublisher {
   private readonly returned = new Set<string>();
   private closed = false;
 
-  constructor(private readonly options: MessagingOptions) {}
+  constructor(
+    private readonly options: MessagingOptions,
+    private readonly connectionName = `${options.service}-outbox-relay`,
+  ) {}
 
   get connected(): boolean {
     return this.channel !== null;
   }
 
   async publish(event: CloudEvent, headers: Record<string, string>): Promise<void> {
+    await this.publishTo(this.options.exchange, event.type, Buffer.from(JSON.stringify(event)), {
+      messageId: event.id,
+      type: event.type,
+      appId: event.source,
+      timestamp: Math.floor(Date.parse(event.time) / 1000),
+      contentType: 'application/cloudevents+json',
+      contentEncoding: 'utf-8',
+      headers,
+    });
+  }
+
+  /**
+   * Publishes raw content (persistent, mandatory) and resolves once the broker confirmed it. Used
+   * by consumers to park a message in a retry queue or a dead-letter queue (default exchange,
+   * routing key = queue name) before acknowledging the original.
+   */
+  async publishTo(exchange: string, routingKey: string, content: Buffer, properties: amqp.Options.Publish): Promise<void> {
     const channel = await this.open();
-    const content = Buffer.from(JSON.stringify(event));
+    const messageId = String(properties.messageId ?? '');
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new PublishError(`no confirm for ${event.id} within ${CONFIRM_TIMEOUT_MS} ms`));
+        reject(new PublishError(`no confirm for ${messageId} within ${CONFIRM_TIMEOUT_MS} ms`));
         this.drop();
       }, CONFIRM_TIMEOUT_MS);
       try {
-        channel.publish(
-          this.options.exchange,
-          event.type,
-          content,
-          {
-            persistent: true,
-            mandatory: true,
-            messageId: event.id,
-            type: event.type,
-            appId: event.source,
-            timestamp: Math.floor(Date.parse(event.time) / 1000),
-            contentType: 'application/cloudevents+json',
-            contentEncoding: 'utf-8',
-            headers,
-          },
-          (error) => {
-            clearTimeout(timer);
-            // RabbitMQ sends basic.return before the confirm of the same message.
-            if (this.returned.delete(event.id)) return reject(new PublishError(`${event.type} ${event.id} was unroutable`));
-            if (error) return reject(new PublishError(`broker nacked ${event.id}: ${String(error)}`));
-            resolve();
-          },
-        );
+        channel.publish(exchange, routingKey, content, { ...properties, persistent: true, mandatory: true }, (error) => {
+          clearTimeout(timer);
+          // RabbitMQ sends basic.return before the confirm of the same message.
+          if (messageId && this.returned.delete(messageId)) return reject(new PublishError(`${routingKey} ${messageId} was unroutable`));
+          if (error) return reject(new PublishError(`broker nacked ${messageId}: ${String(error)}`));
+          resolve();
+        });
       } catch (error) {
         clearTimeout(timer);
         this.drop();
@@ -92,7 +96,7 @@ export class ConfirmPublisher {
     let connection: amqp.ChannelModel | undefined;
     try {
       connection = await amqp.connect(this.options.amqpUrl, {
-        clientProperties: { connection_name: `${this.options.service}-outbox-relay` },
+        clientProperties: { connection_name: this.connectionName },
         timeout: 5000,
       });
       connection.on('error', (error) => this.logger.warn(`connection error: ${error.message}`));
@@ -106,7 +110,7 @@ export class ConfirmPublisher {
       await assertTopology(channel, this.options);
       this.connection = connection;
       this.channel = channel;
-      this.logger.log(`connected to the broker, publishing to ${this.options.exchange}`);
+      this.logger.log(`${this.connectionName}: connected to the broker`);
       return channel;
     } catch (error) {
       await connection?.close().catch(() => undefined);

@@ -16,9 +16,11 @@ export interface ConsumeEventOptions {
 }
 
 /**
- * Marks a handler as the consumer of one event type. The handler receives the validated
- * CloudEvent and runs inside a transaction together with its inbox mark; it is acknowledged only
- * after that commit. Throwing means "retry later"; throwing a PermanentEventError dead-letters it.
+ * Marks a handler as the consumer of one event type: `handle(event)`. The handler receives the
+ * validated CloudEvent; while it runs, the injected EntityManager is the one of the transaction
+ * that also writes its inbox mark, and the message is acknowledged only after that commit. Opening a transaction of its own fails the handler (ForeignTransactionError).
+ * Throwing means "retry later" (TransientEventError: a dependency is down, wait it out); throwing a
+ * PermanentEventError dead-letters it at once.
  */
 export function ConsumeEvent(definition: EventDefinition, options: ConsumeEventOptions = {}): MethodDecorator {
   return applyDecorators(

@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/core';
 import { withPublishSpan } from '@crm/observability';
 import { ConfirmPublisher } from '../broker/confirm-publisher';
+import { MessagingMetrics } from '../metrics/messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { OutboxMessage } from './outbox-message.entity';
 
 const BATCH_SIZE = 100;
-const LEASE_MS = 30_000;
+const DEFAULT_LEASE_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
 
 /** 0.5 s, 1 s, 2 s … capped at a minute: an outage is retried without hammering the broker. */
@@ -33,12 +34,15 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private wake: (() => void) | null = null;
   private pokedWhileBusy = false;
   private failing = false;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Optional() private readonly metrics?: MessagingMetrics,
   ) {
     this.publisher = new ConfirmPublisher(options);
+    this.leaseMs = options.outboxLeaseMs ?? DEFAULT_LEASE_MS;
   }
 
   get brokerConnected(): boolean {
@@ -66,10 +70,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /** Stops after the batch in flight (its confirms are awaited) and closes the connection. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    if (this.running) {
+      this.running = false;
+      this.wake?.();
+      await this.loop;
+    }
     await this.publisher.close();
   }
 
@@ -98,7 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     await em.nativeUpdate(
       OutboxMessage,
       { seq: { $in: seqs }, sentAt: null, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-      { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+      { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs) },
     );
     const mine = await em.find(
       OutboxMessage,
@@ -111,33 +116,79 @@ export class OutboxRelay implements OnApplicationBootstrap {
     let run = 0;
     while (run < due.length && mineSeqs.has(due[run].seq)) run++;
     const leased = mine.slice(0, run);
-    for (const row of mine.slice(run)) {
-      row.leaseOwner = null;
-      row.leaseUntil = null;
+    const surplus = mine.slice(run).map((row) => row.seq);
+    if (surplus.length > 0) await this.release(em, surplus);
+    if (leased.length === 0) return 0;
+    await this.beforePublish(leased);
+    // A relay that stalled (GC pause, slow database, blocked event loop) past its lease may have
+    // been overtaken by another replica that published these rows already: publish only what is
+    // still ours, extending the lease, and only an unbroken run from the head.
+    const held = await this.stillHeld(em, leased);
+    if (held.length < leased.length) {
+      this.logger.warn(`lease lost on ${leased.length - held.length} outbox rows before publishing; another relay has them`);
     }
+    if (held.length === 0) return 0;
     // The whole batch goes out on the channel in order and the confirms are awaited together:
     // one round trip per batch instead of one per event.
-    const results = await Promise.allSettled(leased.map((row) => this.publishRow(row)));
+    const results = await Promise.allSettled(held.map((row) => this.publishRow(row)));
     const firstFailure = results.findIndex((result) => result.status === 'rejected');
-    const sent = firstFailure === -1 ? leased.length : firstFailure;
-    const sentAt = new Date();
-    leased.forEach((row, index) => {
-      row.leaseOwner = null;
-      row.leaseUntil = null;
-      if (index < sent) row.sentAt = sentAt;
-    });
+    const sent = firstFailure === -1 ? held.length : firstFailure;
+    held.slice(0, sent).forEach((row) => this.metrics?.published(row.type));
+    // Marked only where the lease still holds: a row this relay no longer owns is another's to mark.
+    const marked = await em.nativeUpdate(
+      OutboxMessage,
+      { seq: { $in: held.slice(0, sent).map((row) => row.seq) }, leaseOwner: this.owner, sentAt: null },
+      { sentAt: new Date(), leaseOwner: null, leaseUntil: null },
+    );
+    if (marked < sent) this.logger.warn(`lease lost on ${sent - marked} published outbox rows; they may be published again (consumers dedupe by id)`);
     if (firstFailure !== -1) {
       // Order over availability: rows after the failed one go out again after it, even if the
-      // broker confirmed them (consumers' inboxes absorb the repeat).
-      const failed = leased[firstFailure];
+      // broker confirmed them (consumers' inboxes absorb the repeat; `data.version` orders them).
+      const failed = held[firstFailure];
       const reason = (results[firstFailure] as PromiseRejectedResult).reason as Error;
-      failed.attempts += 1;
-      failed.lastError = reason.message.slice(0, 1000);
-      failed.availableAt = new Date(Date.now() + retryDelayMs(failed.attempts));
-      this.logger.warn(`publishing ${failed.type} ${failed.eventId} failed (attempt ${failed.attempts}): ${failed.lastError}`);
+      const attempts = failed.attempts + 1;
+      const lastError = reason.message.slice(0, 1000);
+      this.metrics?.publishFailed(failed.type);
+      await em.nativeUpdate(
+        OutboxMessage,
+        { seq: failed.seq, leaseOwner: this.owner },
+        { attempts, lastError, availableAt: new Date(Date.now() + retryDelayMs(attempts)), leaseOwner: null, leaseUntil: null },
+      );
+      await this.release(em, held.slice(firstFailure + 1).map((row) => row.seq));
+      this.logger.warn(`publishing ${failed.type} ${failed.eventId} failed (attempt ${attempts}): ${lastError}`);
     }
-    await em.flush();
     return sent;
+  }
+
+  /**
+   * Test seam: runs after the rows were leased and before the lease is re-checked and they are
+   * published (a test stalls here to play a relay that lost its lease). Does nothing in service.
+   */
+  protected async beforePublish(_rows: OutboxMessage[]): Promise<void> {}
+
+  /** Extends the lease on the rows this relay still holds; returns the unbroken run of them from the first. */
+  private async stillHeld(em: EntityManager, rows: OutboxMessage[]): Promise<OutboxMessage[]> {
+    const now = new Date();
+    await em.nativeUpdate(
+      OutboxMessage,
+      { seq: { $in: rows.map((row) => row.seq) }, leaseOwner: this.owner, leaseUntil: { $gt: now }, sentAt: null },
+      { leaseUntil: new Date(now.getTime() + this.leaseMs) },
+    );
+    const confirmed = await em.find(
+      OutboxMessage,
+      { seq: { $in: rows.map((row) => row.seq) }, leaseOwner: this.owner, leaseUntil: { $gt: now }, sentAt: null },
+      { fields: ['seq'], disableIdentityMap: true },
+    );
+    const ours = new Set(confirmed.map((row) => row.seq));
+    let run = 0;
+    while (run < rows.length && ours.has(rows[run].seq)) run++;
+    if (run < rows.length) await this.release(em, rows.slice(run).map((row) => row.seq));
+    return rows.slice(0, run);
+  }
+
+  private async release(em: EntityManager, seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await em.nativeUpdate(OutboxMessage, { seq: { $in: seqs }, leaseOwner: this.owner }, { leaseOwner: null, leaseUntil: null });
   }
 
   private publishRow(row: OutboxMessage): Promise<void> {

@@ -4,8 +4,13 @@ import { InFlightTracker } from './in-flight-tracker';
 export const SHUTDOWN_OPTIONS = Symbol('crm.observability.shutdown-options');
 
 export interface ShutdownOptions {
-  /** Upper bound for all drainers together (SHUTDOWN_TIMEOUT_MS). */
+  /** Upper bound for all drainers together (SHUTDOWN_TIMEOUT_MS), counted after the drain delay. */
   timeoutMs: number;
+  /**
+   * SHUTDOWN_DRAIN_DELAY_MS: readiness fails at once, but nothing stops for this long, so that
+   * load balancers take the instance out of rotation while it still answers.
+   */
+  drainDelayMs?: number;
 }
 
 export type Drainer = () => Promise<unknown> | unknown;
@@ -23,7 +28,8 @@ export interface ShutdownReport {
 
 /**
  * Orders a graceful stop. Nest runs every `onModuleDestroy` before any `beforeApplicationShutdown`
- * or `onApplicationShutdown`, and it is here that readiness flips to 503 and the drainers run
+ * or `onApplicationShutdown`, and it is here that readiness flips to 503, the drain delay passes
+ * with HTTP still serving (responses then ask clients to close their connections), and the drainers run
  * ("stop consuming", "finish in-flight", "stop outbox relay"), while connections (database,
  * broker) are still open: libraries close those in the later hooks. Works with
  * `app.enableShutdownHooks()` (SIGTERM/SIGINT) and with a plain `app.close()`.
@@ -69,6 +75,11 @@ export class ShutdownCoordinator implements OnModuleDestroy {
     const started = performance.now();
     const report: ShutdownReport = { completed: [], failed: [], abandoned: [], timedOut: false, durationMs: 0 };
     this.logger.log(`Shutting down (${reason}): readiness is now failing`, { drainers: this.drainers.map((d) => d.name) });
+    const delayMs = this.options.drainDelayMs ?? 0;
+    if (delayMs > 0) {
+      this.logger.log(`Still serving for ${delayMs} ms while load balancers take this instance out`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
 
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Roles } from '@crm/auth';
+import { ApiProblemResponses, ProblemDetailsDto } from '@crm/service-kit';
+import { DeadLettersService } from './dead-letters.service';
+import {
+  DeadLetterDetailResponse,
+  DeadLetterListResponse,
+  DeadLetterOutcomeResponse,
+  DeadLetterQueuesResponse,
+  DeadLetterSelectionDto,
+  ListDeadLettersQuery,
+} from './dto/dead-letters.dto';
+
+const QUEUE = ApiParam({ name: 'queue', description: '`<service>.events.dlq` of a known service, or `<exchange>.unrouted` (else 404)' });
+
+/**
+ * Dead-lettered and unrouted events, for admins: list, inspect, replay to where they came from,
+ * discard. The same operations as `npm run messaging -- dead-letters …` (libs/messaging/src/admin).
+ */
+@ApiTags('Admin: dead letters')
+@ApiBearerAuth()
+@ApiProblemResponses(400, 401, 403, 404, 429)
+@ApiResponse({
+  status: 503,
+  description: 'The message broker is unreachable (`DEAD_LETTERS.BROKER_UNAVAILABLE`)',
+  content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+})
+@Roles('admin')
+@Controller('admin/dead-letters')
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLettersService) {}
+
+  @Get()
+  @ApiOkResponse({ type: DeadLetterQueuesResponse, description: 'every known dead-letter queue and the unrouted queue, with counts' })
+  async queues(): Promise<DeadLetterQueuesResponse> {
+    return { items: await this.deadLetters.queues() };
+  }
+
+  @Get(':queue')
+  @QUEUE
+  @ApiOkResponse({ type: DeadLetterListResponse, description: 'a peek: the messages stay in the queue, in their order' })
+  list(@Param('queue') queue: string, @Query() query: ListDeadLettersQuery): Promise<DeadLetterListResponse> {
+    return this.deadLetters.list(queue, query.type, query.limit);
+  }
+
+  @Get(':queue/messages/:id')
+  @QUEUE
+  @ApiOkResponse({ type: DeadLetterDetailResponse })
+  show(@Param('queue') queue: string, @Param('id') id: string): Promise<DeadLetterDetailResponse> {
+    return this.deadLetters.show(queue, id);
+  }
+
+  @Post(':queue/replay')
+  @HttpCode(200)
+  @QUEUE
+  @ApiOkResponse({ type: DeadLetterOutcomeResponse, description: 'republished where they came from, each acked after the broker confirmed its copy' })
+  replay(@Param('queue') queue: string, @Body() selection: DeadLetterSelectionDto): Promise<DeadLetterOutcomeResponse> {
+    return this.deadLetters.replay(queue, selection);
+  }
+
+  @Post(':queue/discard')
+  @HttpCode(200)
+  @QUEUE
+  @ApiOkResponse({ type: DeadLetterOutcomeResponse, description: 'deleted for good' })
+  discard(@Param('queue') queue: string, @Body() selection: DeadLetterSelectionDto): Promise<DeadLetterOutcomeResponse> {
+    return this.deadLetters.discard(queue, selection);
+  }
+}
