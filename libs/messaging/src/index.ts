@@ -18,6 +18,8 @@ export * from './consumer/consumer-retries';
 export * from './consumer/failure-policy';
 export * from './consumer/consume-scope';
 export * from './housekeeping';
+export * from './jobs/job-lease.entity';
+export * from './jobs/job-leases';
 export * from './messaging.lifecycle';
 export * from './admin/admin.errors';
 export * from './admin/dead-letter-message';

@@ -10,6 +10,7 @@ import { ConsumerRetries } from './consumer/consumer-retries';
 import { ConsumerHealth } from './consumer/consumer-health';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingHousekeeping } from './housekeeping';
+import { JobLeases } from './jobs/job-leases';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 
 /**
@@ -34,12 +35,13 @@ export class MessagingModule {
       ConsumerHealth,
       MessagingLifecycle,
       MessagingHousekeeping,
+      JobLeases,
       MessagingMetrics,
     ];
     return {
       module: MessagingModule,
       providers,
-      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerRetries, ConsumerChannels, ConsumerHealth, MessagingHousekeeping, MessagingMetrics],
+      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerRetries, ConsumerChannels, ConsumerHealth, MessagingHousekeeping, JobLeases, MessagingMetrics],
     };
   }
 }

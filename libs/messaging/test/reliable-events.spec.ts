@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as amqp from 'amqplib';
 import { initTracing } from '@crm/observability';
 import { deleteTopology, peekQueue, TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
-import { EventInbox, eventsExchangeArguments, InboxMessage, MessagingHousekeeping, MessagingOptions, OutboxMessage, topologyNames } from '../src';
+import { EventInbox, eventsExchangeArguments, InboxMessage, JobLeases, MessagingHousekeeping, MessagingOptions, OutboxMessage, PURGE_BATCH, topologyNames } from '../src';
 import { consumerCalls, RenameTally, startWidgetApp, WidgetApp } from './fixtures/widget-app';
 
 describe('reliable events over real RabbitMQ', () => {
@@ -180,5 +180,53 @@ describe('reliable events over real RabbitMQ', () => {
     const later = new Date(Date.now() + 31 * 24 * 3600_000);
     expect(await housekeeping.purge(later)).toEqual({ outbox: sentBefore, inbox: marksBefore });
     expect(await em.count(OutboxMessage, { sentAt: null })).toBe(unsent);
+  });
+
+  it('purges in bounded batches, and only in one replica at a time', async () => {
+    const em = widgetApp.orm.em.fork();
+    const old = new Date(Date.now() - 40 * 24 * 3600_000);
+    const rows = Array.from({ length: PURGE_BATCH * 2 + 7 }, (_, i) => ({
+      eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      type: 'widgets.widget.renamed.v1',
+      source: 'crm/widgets',
+      subject: null,
+      time: old,
+      data: {},
+      headers: {},
+      availableAt: old,
+      sentAt: old,
+      attempts: 0,
+      lastError: null,
+      leaseOwner: null,
+      leaseUntil: null,
+    }));
+    await em.insertMany(OutboxMessage, rows);
+    const marks = rows.map((row, i) => ({ consumer: 'test:purge', eventId: row.eventId, eventType: row.type, processedAt: new Date(old.getTime() + i) }));
+    await em.insertMany(InboxMessage, marks);
+    const deletes: string[] = [];
+    const listener = (query: string) => /^delete/i.test(query) && deletes.push(query);
+    const housekeeping = widgetApp.app.get(MessagingHousekeeping);
+    const otherReplica = new JobLeases(widgetApp.orm);
+    const now = new Date();
+    // Another replica holds the purge job: this one leaves it alone.
+    expect(await otherReplica.acquire('messaging-purge', 60_000, now)).toBe(true);
+    expect(await housekeeping.purgeIfLeader(now)).toBeNull();
+    expect(await em.count(OutboxMessage, { eventId: { $in: rows.map((r) => r.eventId) } })).toBe(rows.length);
+    await otherReplica.release('messaging-purge');
+    const logger = widgetApp.orm.config.getLogger();
+    const original = logger.logQuery.bind(logger);
+    logger.logQuery = (context) => {
+      listener(context.query);
+      return original(context);
+    };
+    try {
+      expect(await housekeeping.purgeIfLeader(now)).toEqual({ outbox: rows.length, inbox: marks.length });
+    } finally {
+      logger.logQuery = original;
+    }
+    // Three batches per table, none larger than PURGE_BATCH rows.
+    expect(deletes.filter((q) => q.includes('outbox_message'))).toHaveLength(3);
+    expect(deletes.filter((q) => q.includes('inbox_message'))).toHaveLength(3);
+    expect(await em.count(OutboxMessage, { eventId: { $in: rows.map((r) => r.eventId) } })).toBe(0);
   });
 });
