@@ -22,7 +22,7 @@ export * from './jobs/job-lease.entity';
 export * from './jobs/job-leases';
 export * from './messaging.lifecycle';
 export * from './admin/admin.errors';
-export * from './admin/dead-letter-message';
+export type { DeadLetterDetail, DeadLetterQueueKind, DeadLetterSummary } from './admin/dead-letter-message';
 export * from './admin/dead-letter-admin';
 export * from './admin/topology-migration';
 export * from './metrics/messaging.metrics';
