@@ -100,7 +100,9 @@ async function stopChild(child, timeoutMs = 15000) {
 
 /**
  * options: { dataDir, amqpUrl, exchange, ports?: {gateway, identity, <service>}, randomPorts?,
- *            env?: extra env for every process, log?: (process, line) => void }
+ *            env?: extra env for every process, serviceEnv?: env for the domain services (e.g. a
+ *            shared PostgreSQL for several replicas), replicas?: {<service>: n} (the gateway gets
+ *            every replica's URL), log?: (process, line) => void }
  */
 async function startSystem(options) {
   const log = options.log ?? (() => undefined);
@@ -124,7 +126,18 @@ async function startSystem(options) {
   const system = {
     urls: { gateway: `http://localhost:${gatewayPort}`, api: `http://localhost:${gatewayPort}/api/v1`, auth: authUrl },
     services: {},
+    /** Every replica of each service: {name, url, process, env, script}. */
+    replicas: {},
     children,
+    /** Stops one replica gracefully (SIGTERM) and starts it again on the same port; resolves when it is ready. */
+    async restartReplica(serviceName, index) {
+      const replica = system.replicas[serviceName][index];
+      await stopChild(replica.process, 60000);
+      children.splice(children.indexOf(replica.process), 1);
+      replica.process = run(replica.name, replica.script, replica.env, log);
+      children.push(replica.process);
+      await waitReady(replica.process, replica.url);
+    },
     async stop() {
       for (const child of [...children].reverse()) await stopChild(child);
     },
@@ -136,20 +149,23 @@ async function startSystem(options) {
 
     const serviceUrls = {};
     for (const service of SERVICES) {
-      const servicePort = await port(service.name, service.port);
-      const env = {
-        ...common,
-        HTTP_PORT: String(servicePort),
-        DB_DRIVER: 'sqlite',
-        DB_NAME: path.join(dataDir, `${service.name}.sqlite`),
-      };
+      const count = options.replicas?.[service.name] ?? 1;
+      const env = { ...common, DB_DRIVER: 'sqlite', ...options.serviceEnv };
+      if (env.DB_DRIVER === 'sqlite') env.DB_NAME ??= path.join(dataDir, `${service.name}.sqlite`);
       if (service.migrate) await runToCompletion(`${service.name}-migrate`, `apps/${service.name}/src/database/migrate.js`, env, log);
-      const child = run(service.name, `apps/${service.name}/src/main.js`, env, log);
-      children.push(child);
-      serviceUrls[service.name] = `http://127.0.0.1:${servicePort}`;
-      system.services[service.name] = { url: serviceUrls[service.name], process: child };
+      const replicas = [];
+      for (let index = 0; index < count; index++) {
+        const servicePort = index === 0 ? await port(service.name, service.port) : await freePort();
+        const replica = { name: count > 1 ? `${service.name}#${index + 1}` : service.name, script: `apps/${service.name}/src/main.js`, env: { ...env, HTTP_PORT: String(servicePort) }, url: `http://127.0.0.1:${servicePort}` };
+        replica.process = run(replica.name, replica.script, replica.env, log);
+        children.push(replica.process);
+        replicas.push(replica);
+      }
+      system.replicas[service.name] = replicas;
+      serviceUrls[service.name] = replicas.map((replica) => replica.url).join(',');
+      system.services[service.name] = { url: replicas[0].url, process: replicas[0].process };
     }
-    await Promise.all(SERVICES.map((s) => waitReady(system.services[s.name].process, serviceUrls[s.name])));
+    await Promise.all(Object.values(system.replicas).flat().map((replica) => waitReady(replica.process, replica.url)));
 
     const gatewayEnv = { ...common, HTTP_PORT: String(gatewayPort), PUBLIC_URL: system.urls.gateway };
     for (const [name, url] of Object.entries(serviceUrls)) gatewayEnv[`${name.toUpperCase().replace(/-/g, '_')}_URL`] = url;

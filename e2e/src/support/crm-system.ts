@@ -12,11 +12,20 @@ const { startSystem } = require('../../../tools/system/launcher.js') as {
 export interface RunningSystem {
   urls: { gateway: string; api: string; auth: string };
   services: Record<string, { url: string; process: { pid: number; tail: string[] } }>;
+  replicas: Record<string, { name: string; url: string; process: { pid: number; tail: string[] } }[]>;
+  restartReplica(service: string, index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts identity provider, services and gateway from dist/ as separate processes, on free ports. */
-export async function startCrm(options: { amqpUrl: string; exchange: string; env?: Record<string, string> }): Promise<RunningSystem> {
+export async function startCrm(options: {
+  amqpUrl: string;
+  exchange: string;
+  env?: Record<string, string>;
+  /** For the domain services only, e.g. a shared PostgreSQL schema for several replicas. */
+  serviceEnv?: Record<string, string>;
+  replicas?: Record<string, number>;
+}): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const verbose = process.env.CRM_E2E_LOGS === '1';
   return startSystem({
@@ -25,6 +34,8 @@ export async function startCrm(options: { amqpUrl: string; exchange: string; env
     exchange: options.exchange,
     randomPorts: true,
     env: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '200', ...options.env },
+    serviceEnv: options.serviceEnv,
+    replicas: options.replicas,
     log: verbose ? (name: string, line: string) => process.stdout.write(`${name}: ${line}\n`) : undefined,
   });
 }

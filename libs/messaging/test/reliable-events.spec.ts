@@ -185,21 +185,15 @@ describe('reliable events over real RabbitMQ', () => {
   it('purges in bounded batches, and only in one replica at a time', async () => {
     const em = widgetApp.orm.em.fork();
     const old = new Date(Date.now() - 40 * 24 * 3600_000);
-    const rows = Array.from({ length: PURGE_BATCH * 2 + 7 }, (_, i) => ({
-      eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      type: 'widgets.widget.renamed.v1',
-      source: 'crm/widgets',
-      subject: null,
-      time: old,
-      data: {},
-      headers: {},
-      availableAt: old,
-      sentAt: old,
-      attempts: 0,
-      lastError: null,
-      leaseOwner: null,
-      leaseUntil: null,
-    }));
+    const rows = Array.from({ length: PURGE_BATCH * 2 + 7 }, (_, i) => {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const row = new OutboxMessage(
+        { specversion: '1.0', id, source: 'crm/widgets', type: 'widgets.widget.renamed.v1', time: old.toISOString(), datacontenttype: 'application/json', data: {} },
+        {},
+      );
+      row.sentAt = old;
+      return row;
+    });
     await em.insertMany(OutboxMessage, rows);
     const marks = rows.map((row, i) => ({ consumer: 'test:purge', eventId: row.eventId, eventType: row.type, processedAt: new Date(old.getTime() + i) }));
     await em.insertMany(InboxMessage, marks);
@@ -216,7 +210,7 @@ describe('reliable events over real RabbitMQ', () => {
     const logger = widgetApp.orm.config.getLogger();
     const original = logger.logQuery.bind(logger);
     logger.logQuery = (context) => {
-      listener(context.query);
+      listener(context.query ?? '');
       return original(context);
     };
     try {

@@ -16,7 +16,9 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * Nest's own Fastify error handler.
  */
 export function createFastifyAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  // A request that reached us while we close is served, not answered 503: it was sent on a
+  // connection opened before the drain, and the gateway could not retry a POST safely.
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, return503OnClosing: false });
 }
 
 /**

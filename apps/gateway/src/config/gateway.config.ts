@@ -3,6 +3,11 @@ import { amqpEnv, authEnv, httpEnv, loadConfig, observabilityEnv, userDirectoryE
 import type { ServiceName } from '../routing/route-table';
 
 const url = z.string().url();
+/** One URL, or several (replicas reached directly, as in the local rolling-restart test), comma separated. */
+const urls = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(url).min(1));
 
 export const gatewayEnvSchema = z.object({
   ...httpEnv,
@@ -13,7 +18,7 @@ export const gatewayEnvSchema = z.object({
   /** Only for the admin dead-letter endpoint, connected per call: the gateway runs without a broker. */
   AMQP_URL: amqpEnv.AMQP_URL,
   EVENTS_EXCHANGE: amqpEnv.EVENTS_EXCHANGE,
-  MARKETING_URL: url.default('http://127.0.0.1:3101'),
+  MARKETING_URL: urls.default(['http://127.0.0.1:3101']),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
@@ -28,7 +33,8 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
 export interface GatewayConfig {
   env: GatewayEnv;
-  services: Record<ServiceName, string>;
+  /** Each service's base URLs: a Kubernetes Service (one URL) or its replicas. */
+  services: Record<ServiceName, string[]>;
   upstreamTimeoutMs: number;
   rateLimit: { burst: number; perSecond: number };
 }

@@ -35,9 +35,9 @@ export class OpenApiAggregator {
   private async refresh(): Promise<void> {
     this.fetchedAt = Date.now();
     await Promise.all(
-      Object.entries(this.config.services).map(async ([name, url]) => {
+      Object.entries(this.config.services).map(async ([name, urls]) => {
         try {
-          const response = await fetch(new URL('/openapi.json', url), { signal: AbortSignal.timeout(2000) });
+          const response = await firstAnswer(urls.map((url) => new URL('/openapi.json', url)));
           if (response.ok) this.lastKnown.set(name, (await response.json()) as OpenAPIObject);
         } catch (error) {
           this.logger.warn(`cannot fetch the ${name} service's OpenAPI document: ${(error as Error).message}`);
@@ -45,4 +45,17 @@ export class OpenApiAggregator {
       }),
     );
   }
+}
+
+/** The first replica that answers (any one has the same document). */
+async function firstAnswer(urls: URL[]): Promise<Response> {
+  let lastError: unknown;
+  for (const url of urls) {
+    try {
+      return await fetch(url, { signal: AbortSignal.timeout(2000) });
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
