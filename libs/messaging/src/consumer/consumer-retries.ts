@@ -37,7 +37,9 @@ export function retryStateOf(message: ConsumeMessage): RetryState {
 /** The event's routing key; a message back from a retry queue arrives with the queue's name instead. */
 function originalRoutingKey(message: ConsumeMessage): string {
   const carried = message.properties.headers?.[RETRY_HEADERS.routingKey];
-  return typeof carried === 'string' ? carried : message.fields.routingKey;
+  if (typeof carried === 'string') return carried;
+  // A replayed dead letter arrives through the default exchange, routed by the queue's name.
+  return typeof message.properties.type === 'string' && message.properties.type ? message.properties.type : message.fields.routingKey;
 }
 
 /** Headers RabbitMQ adds on dead-lettering; dropped when a message is parked again. */
