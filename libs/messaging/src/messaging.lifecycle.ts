@@ -44,7 +44,7 @@ export class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdo
     if (this.shutdown) {
       if (this.options.consumes) {
         this.shutdown.registerDrainer('stop consuming events', () => this.stopConsuming());
-        this.shutdown.registerDrainer('finish in-flight events', () => this.finishInFlight(Number.POSITIVE_INFINITY));
+        this.shutdown.registerDrainer('finish in-flight events', () => this.finishInFlight());
       }
       this.shutdown.registerDrainer('stop outbox relay', async () => {
         await this.relay.stop();
@@ -71,8 +71,9 @@ export class MessagingLifecycle implements OnModuleInit, BeforeApplicationShutdo
     return this.channels.cancel(`${topologyNames(this.options).consumerQueue}.${CONSUMER_TAG}`);
   }
 
-  private async finishInFlight(timeoutMs: number): Promise<void> {
-    // Under the coordinator its deadline bounds this wait; unacked messages are redelivered anyway.
+  /** Without a bound, the coordinator's deadline (SHUTDOWN_TIMEOUT_MS) cuts the wait short. */
+  private async finishInFlight(timeoutMs?: number): Promise<void> {
+    // Unacked messages are redelivered to another instance anyway.
     const drained = await this.inFlight.idle(timeoutMs);
     if (!drained) this.logger.warn(`${this.inFlight.size} messages still in flight at shutdown; they will be redelivered`);
   }

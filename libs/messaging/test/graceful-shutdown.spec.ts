@@ -50,6 +50,22 @@ describe('graceful shutdown of a consumer', () => {
     }
   });
 
+  it('lets the in-flight handler finish under the shutdown coordinator too (SHUTDOWN_TIMEOUT_MS bounds it)', async () => {
+    const first = await startWidgetApp(options, db, { createSchema: false, shutdownTimeoutMs: 10_000 });
+    const started = consumerCalls.polishStarted;
+    const finished = consumerCalls.polishFinished;
+    await first.widgets.polish('w-2');
+    await waitUntil(() => consumerCalls.polishStarted === started + 1, 10_000, () => 'the handler never started');
+    await first.app.close();
+    expect(consumerCalls.polishFinished).toBe(finished + 1);
+    const second = await startWidgetApp(options, db, { createSchema: false });
+    try {
+      expect(await second.orm.em.fork().count(RenameTally, { widgetId: 'polish:w-2' })).toBe(1);
+    } finally {
+      await second.app.close();
+    }
+  });
+
   it('stops taking deliveries when shutdown begins, even before its first message', async () => {
     const first = await startWidgetApp(options, db, { createSchema: false });
     const before = consumerCalls.renamed;
