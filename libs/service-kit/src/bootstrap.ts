@@ -8,6 +8,12 @@ import { JsonLogger, ShutdownCoordinator } from '@crm/observability';
 import { messagingOptionsFor } from './service-platform.module';
 
 export const API_PREFIX = 'api/v1';
+/**
+ * Sent on every response once shutdown began: a client that reaches replicas directly (the
+ * gateway with several URLs) stops choosing this one, as Kubernetes removes it from a Service's
+ * endpoints, before it stops listening.
+ */
+export const DRAINING_HEADER = 'x-crm-draining';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
@@ -23,9 +29,9 @@ export function createFastifyAdapter(): FastifyAdapter {
 
 /**
  * Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root),
- * and a graceful stop: once shutdown began, every response carries `Connection: close`, so the
- * gateway's pooled keep-alive connections are gone before the listener closes and no request
- * is sent into a closing socket.
+ * and a graceful stop: once shutdown began, every response carries `Connection: close` and the
+ * draining header, so the gateway's pooled connections are gone, and it sends nothing new here,
+ * before the listener closes.
  */
 export function configureHttp(app: NestFastifyApplication): void {
   app.useLogger(app.get(JsonLogger));
@@ -36,7 +42,7 @@ export function configureHttp(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .addHook('onSend', async (_request, reply, payload) => {
-      if (shutdown.isShuttingDown) reply.header('connection', 'close');
+      if (shutdown.isShuttingDown) reply.header('connection', 'close').header(DRAINING_HEADER, 'true');
       return payload;
     });
 }

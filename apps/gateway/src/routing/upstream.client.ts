@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { injectTraceHeaders } from '@crm/observability';
+import { DRAINING_HEADER } from '@crm/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { Agent, fetch } from 'undici';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
@@ -18,6 +19,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
  * (the undici default follows the server's 72 s keep-alive hint).
  */
 export const UPSTREAM_IDLE_MS = 2_000;
+/** A replica that said it is shutting down is passed over this long (then tried again). */
+export const DRAINING_AVOID_MS = 5_000;
 
 export interface UpstreamResponse {
   status: number;
@@ -43,19 +46,22 @@ function connectionLost(error: unknown): boolean {
  * becomes a 503 / 504 problem, never a hanging request. A replica that is restarting is passed
  * over: a refused connection is retried once on the next replica (or, behind a Kubernetes
  * Service, on whichever pod it picks), and so is a GET whose connection broke; a POST whose
- * connection broke is not, since the service may have applied it.
+ * connection broke is not, since the service may have applied it. A replica whose answers say
+ * it is shutting down gets no new requests for a while, as Kubernetes takes it off a Service.
  */
 @Injectable()
 export class UpstreamClient {
   private readonly logger = new Logger(UpstreamClient.name);
   private next = 0;
+  /** Replicas that answered with the draining header, until when they are passed over. */
+  private readonly draining = new Map<string, number>();
   private readonly pool = new Agent({ keepAliveTimeout: UPSTREAM_IDLE_MS, keepAliveMaxTimeout: UPSTREAM_IDLE_MS });
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   async forward(service: ServiceName, request: FastifyRequest, correlationId: string | undefined): Promise<UpstreamResponse> {
     const bases = this.config.services[service];
-    const first = this.next++ % bases.length;
+    const first = this.pick(bases);
     try {
       return await this.send(bases[first], request, correlationId);
     } catch (error) {
@@ -69,6 +75,16 @@ export class UpstreamClient {
         throw this.problem(service, second);
       }
     }
+  }
+
+  /** Round robin over the replicas that are not shutting down (over all of them if every one is). */
+  private pick(bases: string[]): number {
+    const now = Date.now();
+    for (let tries = 0; tries < bases.length; tries++) {
+      const index = this.next++ % bases.length;
+      if ((this.draining.get(bases[index]) ?? 0) <= now) return index;
+    }
+    return this.next++ % bases.length;
   }
 
   private async send(base: string, request: FastifyRequest, correlationId: string | undefined): Promise<UpstreamResponse> {
@@ -90,6 +106,7 @@ export class UpstreamClient {
       redirect: 'manual',
       dispatcher: this.pool,
     });
+    if (response.headers.get(DRAINING_HEADER) === 'true') this.draining.set(base, Date.now() + DRAINING_AVOID_MS);
     const responseHeaders: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = response.headers.get(name);
