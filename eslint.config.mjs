@@ -36,9 +36,9 @@ export default [
     },
   },
   {
-    // Tests of any project may use the test support library (real brokers, subscribers, …);
-    // production code may not.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    // Tests and benchmarks of any project may use the test support library (real brokers,
+    // subscribers, …); production code may not.
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -58,7 +58,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'tools/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts', 'tools/**/*.ts', 'e2e/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

@@ -15,6 +15,10 @@ case "${1:-}" in
   build)
     build
     ;;
+  bench-events)
+    NODE_OPTIONS='--experimental-vm-modules --no-warnings=ExperimentalWarning' \
+      jest -c libs/messaging/bench/jest.config.js --verbose=false
+    ;;
   lint)
     nx run-many -t lint --outputStyle=static
     ;;
@@ -30,7 +34,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: tools/crm.sh start|test|build|lint" >&2
+    echo "usage: tools/crm.sh start|test|build|lint|bench-events" >&2
     exit 2
     ;;
 esac
