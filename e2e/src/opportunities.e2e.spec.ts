@@ -116,6 +116,26 @@ describe('sales opportunities end to end', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     });
+
+    it('refuses control characters and absurd nesting field by field, at the gateway and at the service (was a 500)', async () => {
+      const nul = await api.call('supervisor', 'POST', '/opportunities', valid({ customerName: 'ACME\u0000; drop' }));
+      expect(nul.status).toBe(400);
+      expect(nul.body).toMatchObject({ code: 'VALIDATION.FAILED', errors: [{ field: 'customerName', message: 'must not contain control characters' }] });
+      const query = await api.call('supervisor', 'GET', '/opportunities?customerName=%00');
+      expect(query.status).toBe(400);
+      expect(query.body.errors).toEqual([{ field: 'customerName', message: 'must not contain control characters' }]);
+      const deep = await api.call('supervisor', 'POST', '/opportunities', '['.repeat(5000) + ']'.repeat(5000));
+      expect(deep.status).toBe(400);
+      expect(deep.body.code).toBe('VALIDATION.FAILED');
+      // The service guards its own edge too (never trust the network).
+      const direct = await fetch(`${system.services.marketing.url}/api/v1/opportunities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await api.token('supervisor')}`, 'content-type': 'application/json' },
+        body: JSON.stringify(valid({ summary: 'bell\u0007' })),
+      });
+      expect(direct.status).toBe(400);
+      expect(((await direct.json()) as { errors: unknown }).errors).toEqual([{ field: 'summary', message: 'must not contain control characters' }]);
+    });
   });
 
   describe('list and get', () => {

@@ -5,6 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnv } from '@crm/config';
 import { ConsumerChannels, ConsumerHealth, eventConsumerStrategy } from '@crm/messaging';
 import { JsonLogger, ShutdownCoordinator } from '@crm/observability';
+import { installInputGuards } from './http/input-guards';
 import { messagingOptionsFor } from './service-platform.module';
 
 export const API_PREFIX = 'api/v1';
@@ -28,8 +29,8 @@ export function createFastifyAdapter(): FastifyAdapter {
 }
 
 /**
- * Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root),
- * and a graceful stop: once shutdown began, every response carries `Connection: close` and the
+ * Common HTTP set-up: JSON logs, `/api/v1` prefix (health and docs stay at the root), hostile
+ * input refused at the edge (input-guards.ts), and a graceful stop: once shutdown began, every response carries `Connection: close` and the
  * draining header, so the gateway's pooled connections are gone, and it sends nothing new here,
  * before the listener closes.
  */
@@ -37,6 +38,7 @@ export function configureHttp(app: NestFastifyApplication): void {
   app.useLogger(app.get(JsonLogger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
+  installInputGuards(app.getHttpAdapter().getInstance());
   const shutdown = app.get(ShutdownCoordinator);
   app
     .getHttpAdapter()

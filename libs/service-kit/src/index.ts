@@ -1,5 +1,6 @@
 export * from './http/problem-details.filter';
 export * from './http/validation';
+export * from './http/input-guards';
 export * from './http/paging';
 export * from './http/problem-responses';
 export * from './users/user-directory.module';
