@@ -242,7 +242,12 @@ describe('sales opportunities end to end', () => {
       expect(reassigned.status).toBe(200);
       expect(reassigned.body.assignee.id).toBe(ids.manager1);
       await waitUntil(() => eventsFor('marketing.opportunity.assigned.v1', created.id).length === 2);
-      expect(eventsFor('marketing.opportunity.assigned.v1', created.id)[1].body.data).toMatchObject({ previousAssignee: { id: ids.manager2 } });
+      const assignments = eventsFor('marketing.opportunity.assigned.v1', created.id).map((event) => event.body.data as { version: number });
+      expect(assignments[1]).toMatchObject({ previousAssignee: { id: ids.manager2 } });
+      // Each event carries the version its change committed (created 1, assigned 2, reassigned 3;
+      // the refused edit changed nothing), so a consumer can ignore an older one arriving late.
+      expect(eventsFor('marketing.opportunity.created.v1', created.id)[0].body.data).toMatchObject({ version: 1 });
+      expect(assignments.map((data) => data.version).sort()).toEqual([2, 3]);
     });
 
     it('hides an opportunity from a manager who neither created nor holds it (404)', async () => {
