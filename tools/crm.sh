@@ -15,6 +15,20 @@ case "${1:-}" in
   build)
     build
     ;;
+  # Node scripts run here, after env.sh, so they get Node 24 (npm would run them on the
+  # machine's Node 20, where better-sqlite3 crashes).
+  bench)
+    build
+    exec node tools/bench/opportunities.js "${@:2}"
+    ;;
+  db-migration)
+    build
+    exec node tools/db/create-migration.js "${@:2}"
+    ;;
+  messaging)
+    build
+    exec node -r ./tools/register-paths.js dist/libs/messaging/src/admin/cli/main.js "${@:2}"
+    ;;
   bench-events)
     NODE_OPTIONS='--experimental-vm-modules --no-warnings=ExperimentalWarning' \
       jest -c libs/messaging/bench/jest.config.js --verbose=false
@@ -34,7 +48,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: tools/crm.sh start|test|build|lint|bench-events" >&2
+    echo "usage: tools/crm.sh start|test|build|lint|bench|bench-events|db-migration|messaging" >&2
     exit 2
     ;;
 esac
