@@ -10,7 +10,10 @@ const ROOT = path.join(__dirname, '..', '..');
 const REGISTER = path.join(ROOT, 'tools', 'register-paths.js');
 
 /** The services that exist so far; a new service adds one line here and its URL to the gateway. */
-const SERVICES = [{ name: 'marketing', port: 3101, migrate: true }];
+const SERVICES = [
+  { name: 'marketing', port: 3101, migrate: true },
+  { name: 'customer', port: 3102, migrate: true },
+];
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -101,7 +104,8 @@ async function stopChild(child, timeoutMs = 15000) {
 /**
  * options: { dataDir, amqpUrl, exchange, ports?: {gateway, identity, <service>}, randomPorts?,
  *            env?: extra env for every process, serviceEnv?: env for the domain services (e.g. a
- *            shared PostgreSQL for several replicas), replicas?: {<service>: n} (the gateway gets
+ *            shared PostgreSQL for several replicas), serviceEnvOf?: {<service>: env} (one service's own,
+ *            e.g. its PostgreSQL schema: services never share one), replicas?: {<service>: n} (the gateway gets
  *            every replica's URL), log?: (process, line) => void }
  */
 async function startSystem(options) {
@@ -150,7 +154,7 @@ async function startSystem(options) {
     const serviceUrls = {};
     for (const service of SERVICES) {
       const count = options.replicas?.[service.name] ?? 1;
-      const env = { ...common, DB_DRIVER: 'sqlite', ...options.serviceEnv };
+      const env = { ...common, DB_DRIVER: 'sqlite', ...options.serviceEnv, ...options.serviceEnvOf?.[service.name] };
       if (env.DB_DRIVER === 'sqlite') env.DB_NAME ??= path.join(dataDir, `${service.name}.sqlite`);
       if (service.migrate) await runToCompletion(`${service.name}-migrate`, `apps/${service.name}/src/database/migrate.js`, env, log);
       const replicas = [];

@@ -3,7 +3,7 @@
 const path = require('node:path');
 const { startSystem, brokerReachable, ROOT } = require('./launcher');
 
-const COLORS = { identity: 35, marketing: 36, gateway: 32 };
+const COLORS = { identity: 35, marketing: 36, customer: 34, gateway: 32 };
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 function log(name, line) {

@@ -2,6 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchPasswordGrantToken } from '@crm/identity';
+import { topologyNames } from '@crm/messaging';
+import { deleteTopology } from '@crm/testing';
+
+/** Services that consume events, so declare queues of their own. */
+const CONSUMING_SERVICES = ['customer'];
 
 // The launcher is plain JavaScript shared with `npm start`, outside any Nx project.
 // eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries
@@ -24,19 +29,37 @@ export async function startCrm(options: {
   env?: Record<string, string>;
   /** For the domain services only, e.g. a shared PostgreSQL schema for several replicas. */
   serviceEnv?: Record<string, string>;
+  /** One service's own env, e.g. its PostgreSQL schema (each service owns its schema). */
+  serviceEnvOf?: Record<string, Record<string, string>>;
   replicas?: Record<string, number>;
 }): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const verbose = process.env.CRM_E2E_LOGS === '1';
-  return startSystem({
+  const system = await startSystem({
     dataDir,
     amqpUrl: options.amqpUrl,
     exchange: options.exchange,
     randomPorts: true,
-    env: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '200', ...options.env },
+    // Queues of this run only: consumer queues are named after the service, not the exchange.
+    env: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '200', AMQP_QUEUE_PREFIX: `${options.exchange}.`, ...options.env },
     serviceEnv: options.serviceEnv,
+    serviceEnvOf: options.serviceEnvOf,
     replicas: options.replicas,
     log: verbose ? (name: string, line: string) => process.stdout.write(`${name}: ${line}\n`) : undefined,
+  });
+  const stop = system.stop.bind(system);
+  system.stop = async () => {
+    await stop();
+    await deleteTopology({ queues: runQueues(options.exchange) });
+  };
+  return system;
+}
+
+/** The queues this run's consuming services declared (prefixed with the run's exchange). */
+function runQueues(exchange: string): string[] {
+  return CONSUMING_SERVICES.flatMap((service) => {
+    const names = topologyNames({ service, exchange, queuePrefix: `${exchange}.` });
+    return [names.consumerQueue, names.deadLetterQueue, ...names.retryQueues.map((retry) => retry.queue)];
   });
 }
 

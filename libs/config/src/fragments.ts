@@ -34,6 +34,11 @@ export const databaseEnv = {
 export const amqpEnv = {
   AMQP_URL: z.string().default('amqp://guest:guest@127.0.0.1:5672'),
   EVENTS_EXCHANGE: z.string().default('crm.events'),
+  /** Before every queue name a service declares; lets isolated runs share a broker. Empty in production. */
+  AMQP_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, . _ - only')
+    .default(''),
   AMQP_PREFETCH: z.coerce.number().int().min(1).max(1000).default(20),
   /** Failures of a message on healthy dependencies before it is dead-lettered (transient ones do not count). */
   AMQP_DELIVERY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
@@ -69,6 +74,21 @@ export const observabilityEnv = {
   SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** OpenTelemetry collector (OTLP/HTTP, e.g. http://otel-collector:4318); spans stay local without it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+};
+
+/** The company's calendar: customer numbers' dates, scheduled jobs (e.g. Saturday 02:00 churn scan). */
+export const companyEnv = {
+  COMPANY_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
 };
 
 /** Where active users and their roles come from (assignee pickers, "is this an active manager"). */

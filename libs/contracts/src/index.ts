@@ -3,5 +3,7 @@ export * from './http/problem';
 export * from './events/cloud-event';
 export * from './events/common';
 export * from './events/marketing.events';
+export * from './events/customer.events';
+export * from './events/basedata.events';
 export * from './events/catalogue';
 export * from './events/asyncapi';

@@ -9,6 +9,12 @@ export interface MessagingOptions {
   amqpUrl: string;
   /** Topic exchange of all CRM events (contract: `crm.events`). */
   exchange: string;
+  /**
+   * Put before every queue this service declares (`<prefix><service>.events`, its retry and
+   * dead-letter queues), so that isolated runs on one broker (tests, a second environment on a
+   * shared vhost) never share queues. Empty in production.
+   */
+  queuePrefix?: string;
   /** Messages a consumer may hold unacknowledged at once. */
   prefetch: number;
   /**
@@ -47,8 +53,8 @@ export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 60_000] as const;
 export const UNROUTED_MAX_LENGTH = 10_000;
 
 /** Names derived from the options, in one place so producer, consumer and tests agree. */
-export function topologyNames(options: Pick<MessagingOptions, 'service' | 'exchange'>) {
-  const consumerQueue = `${options.service}.events`;
+export function topologyNames(options: Pick<MessagingOptions, 'service' | 'exchange' | 'queuePrefix'>) {
+  const consumerQueue = `${options.queuePrefix ?? ''}${options.service}.events`;
   return {
     exchange: options.exchange,
     /** Alternate exchange: events no queue is bound for are kept here instead of dropped. */

@@ -38,6 +38,7 @@ export function messagingOptionsFor(service: string, env: ServiceEnv, consumes =
     service,
     amqpUrl: env.AMQP_URL,
     exchange: env.EVENTS_EXCHANGE,
+    queuePrefix: env.AMQP_QUEUE_PREFIX,
     prefetch: env.AMQP_PREFETCH,
     deliveryLimit: env.AMQP_DELIVERY_LIMIT,
     outboxPollMs: env.OUTBOX_POLL_MS,

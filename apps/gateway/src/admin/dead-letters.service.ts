@@ -21,7 +21,12 @@ export class DeadLettersService {
   private readonly admin: DeadLetterAdmin;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.admin = new DeadLetterAdmin({ amqpUrl: config.env.AMQP_URL, exchange: config.env.EVENTS_EXCHANGE, services: DEAD_LETTER_SERVICES });
+    this.admin = new DeadLetterAdmin({
+      amqpUrl: config.env.AMQP_URL,
+      exchange: config.env.EVENTS_EXCHANGE,
+      queuePrefix: config.env.AMQP_QUEUE_PREFIX,
+      services: DEAD_LETTER_SERVICES,
+    });
   }
 
   queues(): Promise<DeadLetterQueueInfo[]> {

@@ -18,7 +18,9 @@ export const gatewayEnvSchema = z.object({
   /** Only for the admin dead-letter endpoint, connected per call: the gateway runs without a broker. */
   AMQP_URL: amqpEnv.AMQP_URL,
   EVENTS_EXCHANGE: amqpEnv.EVENTS_EXCHANGE,
+  AMQP_QUEUE_PREFIX: amqpEnv.AMQP_QUEUE_PREFIX,
   MARKETING_URL: urls.default(['http://127.0.0.1:3101']),
+  CUSTOMER_URL: urls.default(['http://127.0.0.1:3102']),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
@@ -45,7 +47,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
   const parsed = loadConfig(gatewayEnvSchema, env);
   return {
     env: parsed,
-    services: { marketing: parsed.MARKETING_URL },
+    services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     rateLimit: { burst: parsed.RATE_LIMIT_BURST, perSecond: parsed.RATE_LIMIT_PER_SECOND },
   };

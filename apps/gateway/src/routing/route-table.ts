@@ -12,10 +12,18 @@ export interface RouteRule {
   roles: readonly Role[];
 }
 
-export const SERVICE_NAMES = ['marketing'] as const;
+export const SERVICE_NAMES = ['marketing', 'customer'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-export const ROUTES: readonly RouteRule[] = [{ prefix: 'opportunities', service: 'marketing', roles: ['supervisor', 'manager'] }];
+const EVERYONE: readonly Role[] = ['admin', 'supervisor', 'manager', 'executive'];
+
+export const ROUTES: readonly RouteRule[] = [
+  { prefix: 'opportunities', service: 'marketing', roles: ['supervisor', 'manager'] },
+  // Everyone signed in reads customers (requirements "Record-level rule"); the service decides who changes them.
+  { prefix: 'customers', service: 'customer', roles: EVERYONE },
+  // Everyone reads the dictionary (select options); only admins change it, checked by the service.
+  { prefix: 'dictionary', service: 'customer', roles: EVERYONE },
+];
 
 export function findRoute(path: string): RouteRule | undefined {
   const segment = path.replace(/^\/+/, '').split(/[/?]/)[0];

@@ -21,11 +21,7 @@ import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
 const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
 const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
 
-/**
- * Sales opportunities (requirements §1.1). Who may see what: supervisors see every
- * opportunity; a manager sees the unassigned pool, the ones they created and the ones assigned to
- * them — anything else answers 404, as if it did not exist.
- */
+/** Sales opportunities (requirements §1.1); who may see which one: `Opportunity.visibleTo`. */
 @Injectable()
 export class OpportunitiesService {
   constructor(
@@ -47,7 +43,7 @@ export class OpportunitiesService {
   }
 
   async list(user: AuthenticatedUser, query: ListOpportunitiesQuery): Promise<Page<Opportunity>> {
-    const where: FilterQuery<Opportunity>[] = [this.visibleTo(user)];
+    const where: FilterQuery<Opportunity>[] = [Opportunity.visibleTo(user)];
     if (query.status) where.push({ status: query.status });
     if (query.assigneeId) where.push({ assigneeId: query.assigneeId });
     if (query.customerName) where.push({ customerName: containsText(query.customerName) });
@@ -62,7 +58,7 @@ export class OpportunitiesService {
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<Opportunity> {
-    const opportunity = await this.em.findOne(Opportunity, { $and: [{ id }, this.visibleTo(user)] });
+    const opportunity = await this.em.findOne(Opportunity, { $and: [{ id }, Opportunity.visibleTo(user)] });
     if (!opportunity) throw new OpportunityError(OpportunityErrorCode.NotFound, `No opportunity ${id}.`);
     return opportunity;
   }
@@ -130,7 +126,7 @@ export class OpportunitiesService {
   ): Promise<Opportunity> {
     try {
       return await this.em.transactional(async (em) => {
-        const opportunity = await em.findOne(Opportunity, { $and: [{ id }, this.visibleTo(user)] });
+        const opportunity = await em.findOne(Opportunity, { $and: [{ id }, Opportunity.visibleTo(user)] });
         if (!opportunity) throw new OpportunityError(OpportunityErrorCode.NotFound, `No opportunity ${id}.`);
         await apply(opportunity, em);
         return opportunity;
@@ -141,11 +137,6 @@ export class OpportunitiesService {
       }
       throw error;
     }
-  }
-
-  private visibleTo(user: AuthenticatedUser): FilterQuery<Opportunity> {
-    if (isSupervisor(user)) return {};
-    return { $or: [{ status: 'unassigned' }, { createdById: user.id }, { assigneeId: user.id }] };
   }
 }
 

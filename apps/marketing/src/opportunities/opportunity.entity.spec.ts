@@ -1,4 +1,4 @@
-import { DomainError } from '@crm/contracts';
+import { DomainError, Role } from '@crm/contracts';
 import { Opportunity } from './opportunity.entity';
 
 const creator = { id: 'u-creator', name: 'Creator' };
@@ -66,5 +66,54 @@ describe('Opportunity state machine (§1.1)', () => {
     expect(opportunity.status).toBe('failed');
     expect(codeOf(() => opportunity.decide('succeeded', manager.id))).toBe('OPPORTUNITY.FINISHED');
     expect(codeOf(() => opportunity.assign(other, supervisor))).toBe('OPPORTUNITY.FINISHED');
+  });
+});
+
+describe('Who may plan on an opportunity, and when (§1.2)', () => {
+  const as = (user: { id: string }, ...roles: Role[]) => ({ id: user.id, roles });
+
+  it('is refused while unassigned, to everyone (409)', () => {
+    const opportunity = newOpportunity();
+    expect(codeOf(() => opportunity.assertPlannableBy(as(supervisor, 'supervisor')))).toBe('PLAN.OPPORTUNITY_NOT_ASSIGNED');
+    expect(codeOf(() => opportunity.assertPlannableBy(as(creator, 'manager')))).toBe('PLAN.OPPORTUNITY_NOT_ASSIGNED');
+  });
+
+  it('is allowed while assigned to its assignee and to a supervisor, and to no other manager (403)', () => {
+    const opportunity = newOpportunity();
+    opportunity.assign(manager, supervisor);
+    expect(codeOf(() => opportunity.assertPlannableBy(as(manager, 'manager')))).toBeUndefined();
+    expect(codeOf(() => opportunity.assertPlannableBy(as(supervisor, 'supervisor')))).toBeUndefined();
+    expect(codeOf(() => opportunity.assertPlannableBy(as(creator, 'manager')))).toBe('PLAN.NOT_ASSIGNEE');
+    expect(codeOf(() => opportunity.assertPlannableBy(as(other, 'manager', 'executive')))).toBe('PLAN.NOT_ASSIGNEE');
+  });
+
+  it('follows a reassignment: the previous assignee loses the plan', () => {
+    const opportunity = newOpportunity();
+    opportunity.assign(manager, supervisor);
+    opportunity.assign(other, supervisor);
+    expect(codeOf(() => opportunity.assertPlannableBy(as(manager, 'manager')))).toBe('PLAN.NOT_ASSIGNEE');
+    expect(codeOf(() => opportunity.assertPlannableBy(as(other, 'manager')))).toBeUndefined();
+  });
+
+  it.each(['succeeded', 'failed'] as const)('makes the plan read only once %s, for the assignee and supervisors alike (409)', (outcome) => {
+    const opportunity = newOpportunity();
+    opportunity.assign(manager, supervisor);
+    opportunity.decide(outcome, manager.id);
+    expect(codeOf(() => opportunity.assertPlannableBy(as(manager, 'manager')))).toBe('PLAN.OPPORTUNITY_FINISHED');
+    expect(codeOf(() => opportunity.assertPlannableBy(as(supervisor, 'supervisor')))).toBe('PLAN.OPPORTUNITY_FINISHED');
+  });
+
+  it('states the same rule as the condition a plan write puts on the opportunity row', () => {
+    expect(Opportunity.plannableBy(as(supervisor, 'supervisor'))).toEqual({ status: 'assigned' });
+    expect(Opportunity.plannableBy(as(manager, 'manager'))).toEqual({ status: 'assigned', assigneeId: manager.id });
+  });
+});
+
+describe('Who sees an opportunity', () => {
+  it('shows supervisors everything and a manager the pool, their own and what they hold', () => {
+    expect(Opportunity.visibleTo({ id: supervisor.id, roles: ['supervisor'] })).toEqual({});
+    expect(Opportunity.visibleTo({ id: manager.id, roles: ['manager'] })).toEqual({
+      $or: [{ status: 'unassigned' }, { createdById: manager.id }, { assigneeId: manager.id }],
+    });
   });
 });

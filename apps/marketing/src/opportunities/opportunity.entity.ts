@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { FilterQuery } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import type { OpportunityStatus, UserRef } from '@crm/contracts';
+import type { OpportunityStatus, Role, UserRef } from '@crm/contracts';
+import { PlanError, PlanErrorCode } from '../plans/plan.errors';
 import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
 
 export interface OpportunityDetails {
@@ -12,6 +14,14 @@ export interface OpportunityDetails {
   contactPhone: string | null;
   description: string;
 }
+
+/** Who is acting: the signed-in user's id and realm roles. */
+export interface Actor {
+  id: string;
+  roles: readonly Role[];
+}
+
+const isSupervisor = (actor: Actor) => actor.roles.includes('supervisor');
 
 export const EDITABLE_FIELDS = ['source', 'customerName', 'successRate', 'summary', 'contact', 'contactPhone', 'description'] as const;
 
@@ -98,6 +108,23 @@ export class Opportunity {
     this.createdAt = this.updatedAt = new Date();
   }
 
+  /**
+   * Who sees what: supervisors every opportunity; a manager the unassigned pool, the ones they
+   * created and the ones assigned to them. Anything else answers 404, as if it did not exist.
+   */
+  static visibleTo(viewer: Actor): FilterQuery<Opportunity> {
+    if (isSupervisor(viewer)) return {};
+    return { $or: [{ status: 'unassigned' }, { createdById: viewer.id }, { assigneeId: viewer.id }] };
+  }
+
+  /**
+   * The rule of {@link assertPlannableBy} as a database condition, so that a write can require
+   * that it still holds when it happens (not only when the opportunity was read).
+   */
+  static plannableBy(actor: Actor): FilterQuery<Opportunity> {
+    return isSupervisor(actor) ? { status: 'assigned' } : { status: 'assigned', assigneeId: actor.id };
+  }
+
   get createdBy(): UserRef {
     return { id: this.createdById, name: this.createdByName };
   }
@@ -133,6 +160,22 @@ export class Opportunity {
     this.requireUnassigned('deleted');
     if (this.createdById !== userId) {
       throw new OpportunityError(OpportunityErrorCode.NotCreator, 'Only the creator may delete an opportunity.');
+    }
+  }
+
+  /**
+   * 客户开发计划 (§1.2): a plan is made only while the opportunity is assigned, by its assignee or
+   * a supervisor; the plan of a decided opportunity is read only.
+   */
+  assertPlannableBy(actor: Actor): void {
+    if (this.status === 'unassigned') {
+      throw new PlanError(PlanErrorCode.OpportunityNotAssigned, 'A development plan is made only for an assigned opportunity.');
+    }
+    if (this.status !== 'assigned') {
+      throw new PlanError(PlanErrorCode.OpportunityFinished, `The opportunity is ${this.status}; its development plan is read only.`);
+    }
+    if (this.assigneeId !== actor.id && !isSupervisor(actor)) {
+      throw new PlanError(PlanErrorCode.NotAssignee, 'Only the assignee or a supervisor may change the development plan.');
     }
   }
 

@@ -18,7 +18,9 @@ describe('AsyncAPI document of the events', () => {
     for (const type of EVENT_CATALOGUE.keys()) {
       const message = document.components.messages[type.replace(/\./g, '_')] as { payload: { properties: { data: { required?: string[] } } } };
       expect(message).toBeDefined();
-      expect(message.payload.properties.data.required).toContain('opportunityId');
+      // Contract: every event's data carries its aggregate's id and version.
+      expect(message.payload.properties.data.required).toContain('version');
+      expect(message.payload.properties.data.required?.some((field) => /Id$/.test(field))).toBe(true);
     }
   });
 });

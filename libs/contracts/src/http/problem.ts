@@ -23,6 +23,8 @@ export type ErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409
+  | 'precondition_failed' // 412: If-Match names a version that is no longer current
+  | 'too_large' // 413
   | 'rate_limited' // 429
   | 'unavailable' // 503
   | 'timeout'; // 504
@@ -33,6 +35,8 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
+  too_large: 413,
   rate_limited: 429,
   unavailable: 503,
   timeout: 504,

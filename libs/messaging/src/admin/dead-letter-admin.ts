@@ -12,6 +12,8 @@ export interface DeadLetterAdminOptions {
   amqpUrl: string;
   /** The events exchange; its unrouted queue is `<exchange>.unrouted`. */
   exchange: string;
+  /** AMQP_QUEUE_PREFIX of the services (see MessagingOptions.queuePrefix); default none. */
+  queuePrefix?: string;
   /** When given, only these services' dead-letter queues are served (the gateway's allow-list). */
   services?: readonly string[];
   /** Messages one call looks at, at most; default MAX_SCAN. */
@@ -74,7 +76,7 @@ export class DeadLetterAdmin {
   /** Each service's dead-letter queue and the unrouted queue, with their message counts. */
   async queues(services: readonly string[] = this.options.services ?? []): Promise<DeadLetterQueueInfo[]> {
     const wanted = [
-      ...services.map((service) => ({ queue: topologyNames({ service, exchange: this.options.exchange }).deadLetterQueue, kind: 'dead-letter' as const, service })),
+      ...services.map((service) => ({ queue: topologyNames({ service, exchange: this.options.exchange, queuePrefix: this.options.queuePrefix }).deadLetterQueue, kind: 'dead-letter' as const, service })),
       { queue: this.unroutedQueue, kind: 'unrouted' as const, service: null },
     ];
     for (const { queue } of wanted) this.kindOf(queue);
@@ -165,7 +167,8 @@ export class DeadLetterAdmin {
   /** The kind of an allowed queue; anything else is refused, so the tools never touch live queues. */
   kindOf(queue: string): DeadLetterQueueKind {
     if (queue === this.unroutedQueue) return 'unrouted';
-    const service = DLQ.exec(queue)?.[1];
+    const prefix = this.options.queuePrefix ?? '';
+    const service = queue.startsWith(prefix) ? DLQ.exec(queue.slice(prefix.length))?.[1] : undefined;
     if (service && (!this.options.services || this.options.services.includes(service))) return 'dead-letter';
     throw new DeadLetterError(DeadLetterErrorCode.UnknownQueue, `${queue} is neither a known dead-letter queue (<service>.events.dlq) nor ${this.unroutedQueue}.`);
   }

@@ -22,7 +22,9 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or expired access token',
   403: 'Valid token, but the role or record ownership does not allow this',
   404: 'No such record, or the caller may not see it',
-  409: 'The record is in the wrong state for this action',
+  409: 'The record is in the wrong state for this action, or a concurrent change won',
+  412: 'If-Match names a version that is no longer current: reload and retry',
+  413: 'The upload is larger than allowed',
   429: 'Rate limit reached; see Retry-After',
 };
 

@@ -1,12 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OPPORTUNITY_STATUSES, OpportunityStatus } from '@crm/contracts';
-import { PageMetaDto } from '@crm/service-kit';
+import { PageMetaDto, UserRefDto } from '@crm/service-kit';
 import type { Opportunity } from '../opportunity.entity';
-
-export class UserRefDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-}
 
 export class OpportunityResponse {
   @ApiProperty() id!: string;

@@ -7,7 +7,7 @@ import { checkTopology, migrateQueue } from '../topology-migration';
 import { table } from './table';
 
 /** The only settings the tools need; the rest of a service's configuration is irrelevant here. */
-const cliEnvSchema = z.object({ AMQP_URL: amqpEnv.AMQP_URL, EVENTS_EXCHANGE: amqpEnv.EVENTS_EXCHANGE });
+const cliEnvSchema = z.object({ AMQP_URL: amqpEnv.AMQP_URL, EVENTS_EXCHANGE: amqpEnv.EVENTS_EXCHANGE, AMQP_QUEUE_PREFIX: amqpEnv.AMQP_QUEUE_PREFIX });
 
 export const USAGE = `usage: npm run messaging -- <command>
   dead-letters queues [--services marketing,customer] [--json]
@@ -17,7 +17,7 @@ export const USAGE = `usage: npm run messaging -- <command>
   dead-letters discard <queue> (--id ID [--id ID …] | --type TYPE | --all) [--json]
   topology check --service NAME [--consumes] [--json]
   topology migrate --service NAME --queue QUEUE [--bind EVENT_TYPE …] [--json]
-<queue>: <service>.events.dlq or <exchange>.unrouted. Environment: AMQP_URL, EVENTS_EXCHANGE.
+<queue>: <service>.events.dlq or <exchange>.unrouted. Environment: AMQP_URL, EVENTS_EXCHANGE, AMQP_QUEUE_PREFIX.
 Exit status: 0 done, 1 failed (or a mismatch / message left behind), 2 usage or configuration.
 `;
 
@@ -130,12 +130,12 @@ async function act(context: Context, action: 'replay' | 'discard'): Promise<numb
 }
 
 function admin(env: Context['env']): DeadLetterAdmin {
-  return new DeadLetterAdmin({ amqpUrl: env.AMQP_URL, exchange: env.EVENTS_EXCHANGE });
+  return new DeadLetterAdmin({ amqpUrl: env.AMQP_URL, exchange: env.EVENTS_EXCHANGE, queuePrefix: env.AMQP_QUEUE_PREFIX });
 }
 
 function target(values: Context['values'], env: Context['env']) {
   if (!values.service) throw new UsageError('--service is required');
-  return { service: String(values.service), exchange: env.EVENTS_EXCHANGE, amqpUrl: env.AMQP_URL };
+  return { service: String(values.service), exchange: env.EVENTS_EXCHANGE, queuePrefix: env.AMQP_QUEUE_PREFIX, amqpUrl: env.AMQP_URL };
 }
 
 function extent(result: ScanExtent, what: string): string {
