@@ -19,7 +19,7 @@ case "${1:-}" in
   # machine's Node 20, where better-sqlite3 crashes).
   bench)
     build
-    exec node tools/bench/opportunities.js "${@:2}"
+    exec node tools/bench/bench.js "${@:2}"
     ;;
   db-migration)
     build

@@ -86,17 +86,19 @@ describe.each([
   const withDatabase = byKind('Deployment').filter((d) => envOf(d.spec.template!.spec.containers[0]).DB_SCHEMA);
 
   it('renders a Deployment, Service, autoscaler and disruption budget for the gateway and every service', () => {
-    for (const name of ['gateway', 'marketing']) {
+    for (const name of ['gateway', 'marketing', 'customer']) {
       for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
         expect(byKind(kind).map((m) => m.metadata.name)).toContain(name);
       }
     }
-    expect(withDatabase.map((d) => d.metadata.name)).toEqual(['marketing']);
+    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual(['customer', 'marketing']);
   });
 
   it('references every image by a version tag, never :latest or untagged', () => {
     const images = workloads.flatMap(podContainers).map((c) => c.image);
-    expect(images).toEqual(expect.arrayContaining([expect.stringContaining('crm/marketing'), expect.stringContaining('crm/gateway')]));
+    expect(images).toEqual(
+      expect.arrayContaining([expect.stringContaining('crm/marketing'), expect.stringContaining('crm/customer'), expect.stringContaining('crm/gateway')]),
+    );
     for (const image of images) {
       expect({ image, tag: tagOf(image) }).toEqual({ image, tag: expect.stringMatching(/^\d+\.\d+\.\d+([-.+][\w.-]+)?$/) });
     }
@@ -196,17 +198,21 @@ describe.each([
     expect(config).toMatchObject({ AUTH_URL: expect.stringMatching(/^https:/), USER_DIRECTORY: 'keycloak' });
     expect(config).not.toHaveProperty('REALM_FILE');
 
-    const marketing = secretsOf(deployment('marketing').spec.template!.spec.containers[0]);
-    expect(marketing).toEqual(expect.arrayContaining(['marketing-db-app', 'marketing-amqp', 'crm-keycloak-admin']));
+    for (const service of ['marketing', 'customer']) {
+      const secrets = secretsOf(deployment(service).spec.template!.spec.containers[0]);
+      expect(secrets).toEqual(expect.arrayContaining([`${service}-db-app`, `${service}-amqp`, 'crm-keycloak-admin']));
+    }
     expect(secretsOf(deployment('gateway').spec.template!.spec.containers[0])).toEqual(['crm-keycloak-admin']);
 
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     for (const secret of new Set(workloads.flatMap(podContainers).flatMap(secretsOf))) expect(readme).toContain(`\`${secret}\``);
   });
 
-  it('points the gateway at the marketing Service', () => {
-    const marketingPort = byKind('Service').find((s) => s.metadata.name === 'marketing')!.spec.ports![0].port;
-    expect(envOf(deployment('gateway').spec.template!.spec.containers[0]).MARKETING_URL).toBe(`http://marketing:${marketingPort}`);
+  it('points the gateway at each service’s Service', () => {
+    for (const service of ['marketing', 'customer']) {
+      const port = byKind('Service').find((s) => s.metadata.name === service)!.spec.ports![0].port;
+      expect(envOf(deployment('gateway').spec.template!.spec.containers[0])[`${service.toUpperCase()}_URL`]).toBe(`http://${service}:${port}`);
+    }
   });
 });
 
@@ -225,8 +231,12 @@ describe('release naming (deploy/k8s/release-naming)', () => {
         ].join('\n'),
       );
       const manifests = render(dir);
-      const job = manifests.find((m) => m.kind === 'Job')!;
+      const job = manifests.find((m) => m.kind === 'Job' && m.metadata.labels?.['app.kubernetes.io/name'] === 'marketing-migrate')!;
       expect(job.metadata.name).toBe('marketing-migrate-0.2.0-rc.1');
+      // Another service's Job keeps the version its own image has.
+      expect(manifests.find((m) => m.kind === 'Job' && m.metadata.labels?.['app.kubernetes.io/name'] === 'customer-migrate')!.metadata.name).toBe(
+        'customer-migrate-0.1.0',
+      );
       const marketing = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'marketing')!;
       for (const c of [...podContainers(marketing), ...podContainers(job)]) {
         expect(c.image).toBe(`registry.example.com:5000/crm/marketing:0.2.0-rc.1@${digest}`);

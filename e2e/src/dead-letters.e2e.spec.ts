@@ -6,8 +6,8 @@ import { ApiClient, RunningSystem, startCrm } from './support/crm-system';
  * The operator's way back for events nobody took, through the gateway with real tokens: nothing
  * consumes marketing's events yet, so an opportunity's `created` event lands in the unrouted queue
  * of this run's exchange; an admin finds it, replays it once a subscriber is bound, and discards
- * another. Only queues of this run's unique exchange are changed: dead-letter queue names do not
- * depend on the exchange, so `marketing.events.dlq` (shared by every run on the broker) is only read.
+ * another. Only queues of this run are touched: its services' queues carry the run's prefix
+ * (AMQP_QUEUE_PREFIX), so `<exchange>.marketing.events.dlq` is this run's alone.
  */
 describe('dead letters through the gateway (admin)', () => {
   const exchange = uniqueName('crm.events.e2e-dl');
@@ -67,15 +67,18 @@ describe('dead letters through the gateway (admin)', () => {
     const response = await api.call('admin', 'GET', '/admin/dead-letters');
     expect(response.status).toBe(200);
     const queues = response.body.items.map((q: { queue: string }) => q.queue);
-    expect(queues).toEqual(expect.arrayContaining(['marketing.events.dlq', 'customer.events.dlq', unrouted]));
+    expect(queues).toEqual(expect.arrayContaining([`${exchange}.marketing.events.dlq`, `${exchange}.customer.events.dlq`, unrouted]));
     expect(response.body.items.find((q: { queue: string }) => q.queue === unrouted)).toMatchObject({ kind: 'unrouted', present: true });
-    const dlq = await api.call('admin', 'GET', '/admin/dead-letters/marketing.events.dlq');
+    // The customer service consumes, so its dead-letter queue exists; it is empty.
+    expect(response.body.items.find((q: { queue: string }) => q.queue === `${exchange}.customer.events.dlq`)).toMatchObject({ present: true, messages: 0 });
+    const dlq = await api.call('admin', 'GET', `/admin/dead-letters/${exchange}.customer.events.dlq`);
     expect(dlq.status).toBe(200);
-    expect(dlq.body).toMatchObject({ queue: 'marketing.events.dlq', items: expect.any(Array) });
+    expect(dlq.body).toMatchObject({ queue: `${exchange}.customer.events.dlq`, items: [] });
   });
 
   it('answers 404 problem+json for a queue that is not a dead-letter or unrouted queue', async () => {
-    for (const queue of ['orders.events.dlq', 'marketing.events', `${exchange}.dlx`]) {
+    // An unprefixed queue belongs to another environment on the broker: not this gateway's.
+    for (const queue of ['orders.events.dlq', 'marketing.events', 'customer.events.dlq', `${exchange}.dlx`]) {
       const response = await api.call('admin', 'GET', `/admin/dead-letters/${queue}`);
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');

@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@crm/service-kit';
 import { CustomerConfig } from './config/customer.config';
 import { ormInput, SERVICE_NAME } from './database/orm-input';
+import { CompanyCalendarModule } from './customers/company-calendar';
 import { CustomersModule } from './customers/customers.module';
+import { TransferModule } from './transfer/transfer.module';
 import { DictionaryModule } from './dictionary/dictionary.module';
 
 @Module({})
@@ -12,8 +14,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServicePlatformModule.forService({ service: SERVICE_NAME, env: config, orm: ormInput(config), consumes: true }),
+        CompanyCalendarModule.forRoot(config.COMPANY_TIME_ZONE),
         DictionaryModule,
-        CustomersModule.register({ timeZone: config.COMPANY_TIME_ZONE }),
+        CustomersModule,
+        TransferModule.register({ answerWithinMs: config.IMPORT_ANSWER_WITHIN_MS }),
       ],
     };
   }

@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { OutboxMessage } from '@crm/messaging';
-import { expectMssqlDdlSnapshot, initOrm, pendingSchemaDiff, runMigrations, ServiceOrmInput } from '@crm/persistence';
+import { initOrm, runMigrations, ServiceOrmInput } from '@crm/persistence';
+import { describeServiceSchema } from '@crm/testing';
 import { ENTITIES, ormInput, SERVICE_NAME } from '../src/database/orm-input';
 import { Customer } from '../src/customers/customer.entity';
 import { DictionaryItem } from '../src/dictionary/dictionary-item.entity';
@@ -36,50 +35,13 @@ async function expectSeededOnce(input: ServiceOrmInput) {
   }
 }
 
-describe('customer schema', () => {
-  let orm: MikroORM | undefined;
-  afterEach(async () => {
-    await orm?.close(true);
-    orm = undefined;
-  });
-
-  it('SQLite: the migrations produce the entities’ schema and seed the dictionary once', async () => {
-    const input = ormInput({ DB_DRIVER: 'sqlite', DB_NAME: join(mkdtempSync(join(tmpdir(), 'crm-cust-')), 'customer.sqlite') });
-    const { executed } = await runMigrations(input);
-    expect(executed).toHaveLength(2);
-    orm = await initOrm(input);
-    expect(await pendingSchemaDiff(orm)).toBe('');
+describeServiceSchema({
+  service: SERVICE_NAME,
+  entities: ENTITIES,
+  ormInput,
+  mssqlDdlFile: join(__dirname, '..', 'src', 'database', 'customer.mssql.sql'),
+  verify: async (orm, input) => {
     await expectRoundTripClean(orm);
     await expectSeededOnce(input);
-  });
-
-  it('PostgreSQL: the migrations produce the entities’ schema in the service’s own schema', async () => {
-    const schema = `customer_t${process.env.CRM_TEST_RUN_ID ?? 'x'}`.replace(/[^a-z0-9_]/g, '');
-    const input = ormInput({ DB_DRIVER: 'postgresql', DB_URL: process.env.CRM_TEST_PG_URL, DB_SCHEMA: schema });
-    try {
-      await runMigrations(input);
-      orm = await initOrm(input);
-      expect(await pendingSchemaDiff(orm)).toBe('');
-      await expectRoundTripClean(orm);
-      await expectSeededOnce(input);
-    } finally {
-      await orm?.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
-    }
-  });
-
-  // Runs where a container runtime (or CRM_TEST_MSSQL_URL) provides a SQL Server; reported as
-  // skipped otherwise, and the global setup prints why.
-  const mssqlUrl = process.env.CRM_TEST_MSSQL_URL;
-  (mssqlUrl ? it : it.skip)('SQL Server: the migrations run on a live server and produce the entities’ schema', async () => {
-    const schema = `customer_t${process.env.CRM_TEST_RUN_ID ?? 'x'}`.replace(/[^a-z0-9_]/g, '');
-    const input = ormInput({ DB_DRIVER: 'mssql', DB_URL: mssqlUrl, DB_SCHEMA: schema });
-    await runMigrations(input);
-    orm = await initOrm(input);
-    expect(await pendingSchemaDiff(orm)).toBe('');
-    await expectSeededOnce(input);
-  });
-
-  it('SQL Server: the DDL generated offline matches the committed snapshot', async () => {
-    await expectMssqlDdlSnapshot({ service: SERVICE_NAME, entities: ENTITIES }, join(__dirname, '..', 'src', 'database', 'customer.mssql.sql'));
-  });
+  },
 });

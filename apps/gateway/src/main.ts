@@ -15,7 +15,8 @@ async function bootstrap(): Promise<void> {
   app.enableCors({
     origin: config.env.CORS_ORIGINS,
     allowedHeaders: ['authorization', 'content-type', 'x-correlation-id', 'if-match'],
-    exposedHeaders: ['x-correlation-id', 'retry-after', 'location', 'etag'],
+    // content-disposition: the web console reads an export's file name.
+    exposedHeaders: ['x-correlation-id', 'retry-after', 'location', 'etag', 'content-disposition'],
     maxAge: 600,
   });
 

@@ -65,6 +65,8 @@ export interface RunServiceOptions {
   module: Type;
   env: ServiceEnv;
   consumes?: boolean;
+  /** Last set-up before listening, e.g. `(app) => installUploadParsers(app.getHttpAdapter().getInstance())`. */
+  configure?: (app: NestFastifyApplication) => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function runService(options: RunServiceOptions): Promise<NestFastif
   const app = await NestFactory.create<NestFastifyApplication>(options.module, createFastifyAdapter(), { bufferLogs: true });
   configureHttp(app);
   serveOpenApi(app, options.title);
+  options.configure?.(app);
   if (options.consumes) {
     const messaging = messagingOptionsFor(options.service, options.env, true);
     app.connectMicroservice(eventConsumerStrategy(messaging, app.get(ConsumerChannels), app.get(ConsumerHealth)), { inheritAppConfig: true });

@@ -81,12 +81,14 @@ const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('superviso
  * normal|churned → deleted (soft delete by a supervisor). Only `normal` customers change.
  */
 @Entity({ tableName: 'customer' })
+// Each filter's index leads with the filtered column, then the list's order; the trailing columns
+// let the page's count (which also filters on status) be answered from the index alone.
 @Index({ name: 'customer_created_idx', properties: ['createdAt', 'id'] })
 @Index({ name: 'customer_status_created_idx', properties: ['status', 'createdAt'] })
-@Index({ name: 'customer_manager_created_idx', properties: ['managerId', 'createdAt'] })
-@Index({ name: 'customer_region_created_idx', properties: ['region', 'createdAt'] })
-@Index({ name: 'customer_level_created_idx', properties: ['level', 'createdAt'] })
-@Index({ name: 'customer_name_idx', properties: ['name'] })
+@Index({ name: 'customer_manager_created_idx', properties: ['managerId', 'createdAt', 'status'] })
+@Index({ name: 'customer_region_created_idx', properties: ['region', 'createdAt', 'status', 'level'] })
+@Index({ name: 'customer_level_created_idx', properties: ['level', 'createdAt', 'status', 'region'] })
+@Index({ name: 'customer_name_idx', properties: ['name', 'status', 'createdAt', 'id'] })
 @Index({ name: 'customer_licence_idx', properties: ['licenceNo'] })
 export class Customer implements CustomerDetails {
   @PrimaryKey({ type: 'string', length: 36 })

@@ -16,6 +16,9 @@ import { CustomerFilters, ListCustomersQuery } from './dto/list-customers.query'
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
+const NEWEST_FIRST = { createdAt: 'desc', id: 'desc' } as const;
+/** Up to this many name matches are paged from the name index's keys (see `list`). */
+const SPARSE_NAME_MATCHES = 500;
 export const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
 
 /**
@@ -33,17 +36,33 @@ export class CustomersService {
   ) {}
 
   async list(query: ListCustomersQuery): Promise<Page<Customer>> {
-    const [items, total] = await this.em.findAndCount(
-      Customer,
-      this.filter(query),
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
-    );
-    return toPage(items, total, query);
+    const where = this.filter(query);
+    const offset = (query.page - 1) * query.pageSize;
+    if (!query.name) {
+      const [items, total] = await this.em.findAndCount(Customer, where, { orderBy: NEWEST_FIRST, limit: query.pageSize, offset });
+      return toPage(items, total, query);
+    }
+    // "Name contains" cannot use an index to find matches, only to scan less: walking the list's
+    // order reads every row when matches are rare (46 ms at 100,000 on SQLite), while the covering
+    // name index answers in about 11. So the keys of the matches are read first from that index,
+    // up to a bound: when that is all of them, they are the count and the page is cut from them.
+    const keys = await this.em.find(Customer, where, { fields: ['id', 'createdAt'], limit: SPARSE_NAME_MATCHES + 1, disableIdentityMap: true });
+    if (keys.length > SPARSE_NAME_MATCHES) {
+      const [items, total] = await this.em.findAndCount(Customer, where, { orderBy: NEWEST_FIRST, limit: query.pageSize, offset });
+      return toPage(items, total, query);
+    }
+    keys.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const ids = keys.slice(offset, offset + query.pageSize).map((key) => key.id);
+    const rows = new Map((ids.length ? await this.em.find(Customer, { id: { $in: ids } }) : []).map((customer) => [customer.id, customer]));
+    return toPage(ids.flatMap((id) => rows.get(id) ?? []), keys.length, query);
   }
 
   /** The list's filters as a query; the export streams the same selection. */
   filter(query: CustomerFilters): FilterQuery<Customer> {
-    const where: FilterQuery<Customer>[] = [query.status ? { status: query.status } : { status: { $in: ['normal', 'churned'] } }];
+    // `<> deleted`, not `in (normal, churned)`: SQLite without statistics reads an IN as two exact
+    // lookups, takes the status index and sorts every row (50 ms at 100,000); this walks
+    // customer_created_idx in order and stops after a page.
+    const where: FilterQuery<Customer>[] = [query.status ? { status: query.status } : { status: { $ne: 'deleted' } }];
     if (query.customerNo) where.push({ customerNo: prefixRange(query.customerNo) });
     if (query.name) where.push({ name: containsText(query.name) });
     if (query.region) where.push({ region: query.region });

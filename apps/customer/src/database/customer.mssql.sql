@@ -11,10 +11,10 @@ create index [contact_customer_idx] on [customer].[contact] ([customer_id], [cre
 create table [customer].[customer] ([id] nvarchar(36) not null, [customer_no] nvarchar(20) not null, [name] nvarchar(100) not null, [region] nvarchar(50) null, [manager_id] nvarchar(64) not null, [manager_name] nvarchar(100) not null, [level] nvarchar(50) null, [satisfaction] int null, [credit] int null, [address] nvarchar(200) null, [zip] nvarchar(10) null, [phone] nvarchar(50) null, [fax] nvarchar(50) null, [website] nvarchar(200) null, [licence_no] nvarchar(50) null, [legal_person] nvarchar(50) null, [registered_capital] int null, [annual_turnover] int null, [bank] nvarchar(100) null, [bank_account] nvarchar(50) null, [local_tax_no] nvarchar(50) null, [national_tax_no] nvarchar(50) null, [status] nvarchar(10) not null, [source_opportunity_id] nvarchar(36) null, [created_by_id] nvarchar(64) not null, [created_by_name] nvarchar(100) not null, [created_at] datetime2 not null, [updated_at] datetime2 not null, [deleted_at] datetime2 null, [version] int not null constraint [customer_version_default] default 1, constraint [customer_pkey] primary key ([id]));
 create unique index [customer_no_unique] on [customer].[customer] ([customer_no]);
 create index [customer_licence_idx] on [customer].[customer] ([licence_no]);
-create index [customer_name_idx] on [customer].[customer] ([name]);
-create index [customer_level_created_idx] on [customer].[customer] ([level], [created_at]);
-create index [customer_region_created_idx] on [customer].[customer] ([region], [created_at]);
-create index [customer_manager_created_idx] on [customer].[customer] ([manager_id], [created_at]);
+create index [customer_name_idx] on [customer].[customer] ([name], [status], [created_at], [id]);
+create index [customer_level_created_idx] on [customer].[customer] ([level], [created_at], [status], [region]);
+create index [customer_region_created_idx] on [customer].[customer] ([region], [created_at], [status], [level]);
+create index [customer_manager_created_idx] on [customer].[customer] ([manager_id], [created_at], [status]);
 create index [customer_status_created_idx] on [customer].[customer] ([status], [created_at]);
 create index [customer_created_idx] on [customer].[customer] ([created_at], [id]);
 
@@ -25,6 +25,11 @@ create table [customer].[customer_origin] ([opportunity_id] nvarchar(36) not nul
 create table [customer].[dictionary_item] ([id] nvarchar(36) not null, [category] nvarchar(50) not null, [item] nvarchar(50) not null, [value] nvarchar(50) not null, [editable] bit not null, [created_at] datetime2 not null, [updated_at] datetime2 not null, [version] int not null constraint [dictionary_item_version_default] default 1, constraint [dictionary_item_pkey] primary key ([id]));
 create index [dictionary_item_category_idx] on [customer].[dictionary_item] ([category], [value]);
 create unique index [dictionary_item_category_item_unique] on [customer].[dictionary_item] ([category], [item]);
+
+create table [customer].[dictionary_tombstone] ([item_id] nvarchar(36) not null, [category] nvarchar(50) not null, [item] nvarchar(50) not null, [value] nvarchar(50) not null, [version] int not null, [deleted_at] datetime2 not null, constraint [dictionary_tombstone_pkey] primary key ([item_id]));
+
+create table [customer].[import_job] ([id] nvarchar(36) not null, [kind] nvarchar(50) not null, [status] nvarchar(20) not null, [mode] nvarchar(20) not null, [file_name] nvarchar(255) not null, [file_size] int not null, [created_by_id] nvarchar(64) not null, [created_by_name] nvarchar(200) not null, [created_at] datetime2 not null, [started_at] datetime2 null, [finished_at] datetime2 null, [rows_read] int not null, [rows_imported] int not null, [counts] nvarchar(max) not null, [report] nvarchar(max) null, [error] nvarchar(max) null, [owner] nvarchar(100) not null, [heartbeat_at] datetime2 not null, constraint [import_job_pkey] primary key ([id]));
+create index [import_job_kind_created_at_index] on [customer].[import_job] ([kind], [created_at]);
 
 create table [customer].[inbox_message] ([consumer] nvarchar(200) not null, [event_id] nvarchar(200) not null, [event_type] nvarchar(200) not null, [processed_at] datetime2 not null, constraint [inbox_message_pkey] primary key ([consumer], [event_id]));
 

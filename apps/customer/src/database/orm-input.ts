@@ -1,4 +1,5 @@
 import type { DatabaseSettings, ServiceOrmInput } from '@crm/persistence';
+import { DATA_EXCHANGE_ENTITIES } from '@crm/data-exchange';
 import { MESSAGING_ENTITIES } from '@crm/messaging';
 import { Customer } from '../customers/customer.entity';
 import { CustomerNumberSequence } from '../customers/customer-numbers';
@@ -6,10 +7,11 @@ import { CustomerOrigin } from '../customers/customer-origin.entity';
 import { Contact } from '../contacts/contact.entity';
 import { Activity } from '../activities/activity.entity';
 import { DictionaryItem } from '../dictionary/dictionary-item.entity';
+import { DictionaryTombstone } from '../dictionary/dictionary-tombstone.entity';
 import { MIGRATIONS } from './migrations';
 
 export const SERVICE_NAME = 'customer';
-export const ENTITIES = [Customer, CustomerNumberSequence, CustomerOrigin, Contact, Activity, DictionaryItem, ...MESSAGING_ENTITIES];
+export const ENTITIES = [Customer, CustomerNumberSequence, CustomerOrigin, Contact, Activity, DictionaryItem, DictionaryTombstone, ...DATA_EXCHANGE_ENTITIES, ...MESSAGING_ENTITIES];
 
 export function ormInput(db: DatabaseSettings): ServiceOrmInput {
   return { service: SERVICE_NAME, entities: ENTITIES, db, migrations: MIGRATIONS };

@@ -3,7 +3,8 @@ import { EntityManager, OptimisticLockError, UniqueConstraintViolationException 
 import { EventOutbox } from '@crm/messaging';
 import { DictionaryItem, DictionaryItemDetails } from './dictionary-item.entity';
 import { DictionaryError, DictionaryErrorCode } from './dictionary.errors';
-import { recordDictionaryChange } from './dictionary-events';
+import { recordDictionaryChange, recordTombstone } from './dictionary-events';
+import { DictionaryTombstone } from './dictionary-tombstone.entity';
 
 /**
  * The data dictionary (requirements §5), owned by this service: every change commits with its
@@ -45,18 +46,22 @@ export class DictionaryService {
       // The version in the condition: an edit committed meanwhile wins (409) instead of vanishing.
       const deleted = await em.nativeDelete(DictionaryItem, { id, version: item.version, editable: true });
       if (deleted === 0) throw new OptimisticLockError('dictionary item changed meanwhile');
+      em.persist(new DictionaryTombstone(item));
     });
   }
 
   /**
-   * Publishes every item again (change `republished`, its current version), so that a service
-   * that subscribed after the items were made can fill its copy. Copies that have them ignore it.
+   * Publishes every item again (change `republished`, its current version) and every deletion
+   * (its tombstone), so that a service that subscribed late — or lost an event — can correct its
+   * copy. Copies that are current ignore them.
    */
   async republish(): Promise<number> {
     return this.write(async (em) => {
       const items = await em.find(DictionaryItem, {}, { orderBy: { category: 'asc', item: 'asc' } });
+      const tombstones = await em.find(DictionaryTombstone, {}, { orderBy: { deletedAt: 'asc' } });
       for (const item of items) recordDictionaryChange(this.outbox, em, item, 'republished');
-      return items.length;
+      for (const tombstone of tombstones) recordTombstone(this.outbox, em, tombstone);
+      return items.length + tombstones.length;
     });
   }
 

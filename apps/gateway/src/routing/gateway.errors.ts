@@ -5,6 +5,7 @@ export enum GatewayErrorCode {
   UpstreamUnavailable = 'GATEWAY.UPSTREAM_UNAVAILABLE',
   UpstreamTimeout = 'GATEWAY.UPSTREAM_TIMEOUT',
   RateLimited = 'GATEWAY.RATE_LIMITED',
+  UploadTooLarge = 'GATEWAY.UPLOAD_TOO_LARGE',
 }
 
 export class GatewayError extends codedErrors<GatewayErrorCode>({
@@ -12,6 +13,7 @@ export class GatewayError extends codedErrors<GatewayErrorCode>({
   [GatewayErrorCode.UpstreamUnavailable]: 'unavailable',
   [GatewayErrorCode.UpstreamTimeout]: 'timeout',
   [GatewayErrorCode.RateLimited]: 'rate_limited',
+  [GatewayErrorCode.UploadTooLarge]: 'too_large',
 }) {
   /** Seconds until a retry may succeed, for 429 answers (sent as Retry-After). */
   retryAfter?: number;

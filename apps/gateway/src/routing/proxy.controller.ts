@@ -1,19 +1,28 @@
-import { All, Controller, Req, Res } from '@nestjs/common';
+import { All, Controller, OnModuleInit, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, AuthenticatedUser, CurrentUser } from '@crm/auth';
 import { currentCorrelationId } from '@crm/observability';
 import { findRoute } from './route-table';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
-import { UpstreamClient } from './upstream.client';
+import { installStreamedBodyParsers, UpstreamClient } from './upstream.client';
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 /** Everything under /api/v1 that the gateway does not answer itself goes to its service. */
 @ApiExcludeController()
 @Controller()
-export class ProxyController {
-  constructor(private readonly upstream: UpstreamClient) {}
+export class ProxyController implements OnModuleInit {
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** File uploads reach `forward` as unread streams (see UpstreamClient), before the server is ready. */
+  onModuleInit(): void {
+    installStreamedBodyParsers(this.adapterHost.httpAdapter.getInstance());
+  }
 
   @All('*')
   async forward(@CurrentUser() user: AuthenticatedUser, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -29,6 +38,7 @@ export class ProxyController {
       throw AuthError.forbidden(`Requires one of the roles: ${route.roles.join(', ')}.`);
     }
     const response = await this.upstream.forward(route.service, request, currentCorrelationId());
+    // A Buffer, or a stream Fastify pipes to the client (and destroys if the client goes away).
     reply.status(response.status).headers(response.headers).send(response.body);
   }
 }

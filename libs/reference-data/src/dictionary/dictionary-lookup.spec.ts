@@ -32,6 +32,19 @@ describe('DictionaryLookup', () => {
     ]);
   });
 
+  it('checks many records with one query through a checker, judging as check does', async () => {
+    const lookup = new ListLookup([...SERVICE_TYPES, ...LEVELS]);
+    const checker = await lookup.checkerFor(['服务类型', '企业客户等级', '服务类型']);
+    const rows = Array.from({ length: 50 }, (_, i) => [
+      { field: 'type', category: '服务类型', value: i % 10 === 0 ? '表扬' : '咨询' },
+      { field: 'level', category: '企业客户等级', value: '' },
+    ]);
+    const errors = rows.map((fields) => checker(fields));
+    expect(lookup.queries).toEqual([['服务类型', '企业客户等级']]);
+    expect(errors.filter((e) => e.length > 0)).toHaveLength(5);
+    expect(errors[0]).toEqual(await lookup.check(rows[0]));
+  });
+
   it('asks for all the fields’ categories in one query, once each', async () => {
     const lookup = new ListLookup([...SERVICE_TYPES, ...LEVELS]);
     await lookup.check([

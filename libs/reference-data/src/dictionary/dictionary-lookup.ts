@@ -53,16 +53,25 @@ export abstract class DictionaryLookup {
    * live item of its category. One query for all the fields.
    */
   async check(fields: readonly DictionaryField[]): Promise<FieldError[]> {
-    const filled = fields.filter((field): field is DictionaryField & { value: string } => field.value !== null && field.value !== undefined && field.value !== '');
+    const filled = fields.filter(isFilled);
     if (filled.length === 0) return [];
-    const entries = await this.liveEntries([...new Set(filled.map((field) => field.category))]);
+    return (await this.checkerFor(filled.map((field) => field.category)))(filled);
+  }
+
+  /**
+   * A checker for many records at once (an import batch): the items of these categories are read
+   * once, then each call checks fields in memory, exactly as `check` would.
+   */
+  async checkerFor(categories: readonly string[]): Promise<(fields: readonly DictionaryField[]) => FieldError[]> {
+    const entries = await this.liveEntries([...new Set(categories)]);
     const byCategory = new Map<string, DictionaryEntry[]>();
     for (const entry of entries) byCategory.set(entry.category, [...(byCategory.get(entry.category) ?? []), entry]);
-    return filled.flatMap((field) => {
-      const items = byCategory.get(field.category) ?? [];
-      if (items.some((entry) => entry.item === field.value)) return [];
-      return [{ field: field.field, message: notAnItemMessage(field.category, optionsOf(items)) }];
-    });
+    return (fields) =>
+      fields.filter(isFilled).flatMap((field) => {
+        const items = byCategory.get(field.category) ?? [];
+        if (items.some((entry) => entry.item === field.value)) return [];
+        return [{ field: field.field, message: notAnItemMessage(field.category, optionsOf(items)) }];
+      });
   }
 
   /** Throws DICTIONARY.INVALID_OPTION (400) listing every field `check` refuses. */
@@ -84,6 +93,10 @@ function optionsOf(entries: readonly DictionaryEntry[]): DictionaryOption[] {
   return [...entries]
     .sort((a, b) => byValue.compare(a.value, b.value) || codePointOrder(a.item, b.item) || codePointOrder(a.itemId, b.itemId))
     .map(({ itemId, item, value }) => ({ itemId, item, value }));
+}
+
+function isFilled(field: DictionaryField): field is DictionaryField & { value: string } {
+  return field.value !== null && field.value !== undefined && field.value !== '';
 }
 
 function codePointOrder(a: string, b: string): number {

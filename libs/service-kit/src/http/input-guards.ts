@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FieldError } from '@crm/contracts';
 import { RequestValidationError } from './validation';
@@ -41,15 +42,25 @@ export function hostileInputErrors(value: unknown, where: 'body' | 'query' | 'pa
 }
 
 /**
+ * A raw upload (a file as the request body, left unread as a stream) or binary content: not parsed
+ * input, and walking a stream's properties would wander through its socket. Whoever reads it
+ * checks its content.
+ */
+function isRawBody(body: unknown): boolean {
+  return body instanceof Readable || body instanceof Uint8Array;
+}
+
+/**
  * Hostile input is refused at the edge of every process, before any pipe, handler or query sees
  * it: bodies nested deeper than MAX_JSON_DEPTH, and control characters in the body, the query
  * string or the path parameters, each a 400 VALIDATION.FAILED naming the field (never a 500).
  * One iterative walk over what Fastify parsed; validation would otherwise recurse into it.
+ * Raw uploads (streams) are left to their handler.
  */
 export function installInputGuards(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', async (request: FastifyRequest) => {
     const bad = [
-      ...hostileInputErrors(request.body, 'body'),
+      ...(isRawBody(request.body) ? [] : hostileInputErrors(request.body, 'body')),
       ...hostileInputErrors(request.query ?? {}, 'query'),
       ...hostileInputErrors(request.params ?? {}, 'params'),
     ];

@@ -49,5 +49,5 @@ export class DictionaryListResponse {
 }
 
 export class RepublishResponse {
-  @ApiProperty({ description: 'items published again' }) published!: number;
+  @ApiProperty({ description: 'items and deletions published again' }) published!: number;
 }

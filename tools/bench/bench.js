@@ -1,0 +1,122 @@
+// Benchmark: the whole system on this machine (embedded default, separate processes, fresh data,
+// free ports, rate limits out of the way), driven through the gateway. Prints one table per
+// scenario and each process's resident memory. Figures, not assertions: the tests check behaviour.
+//   npm run bench [-- --scenario opportunities|customers|all] [--customers 100000]
+//                 [--requests N] [--concurrency N] [--succeed 100] [--seed 1] [--keep-data] [--verbose]
+// --requests / --concurrency override every scenario's own defaults (opportunities: 1000 requests,
+// 20 concurrent; customers: 200 per operation, one at a time).
+const { mkdtempSync, rmSync } = require('node:fs');
+const { cpus, tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { startSystem, brokerReachable, SERVICES } = require('../system/launcher');
+const { Api, Tokens, deleteRunTopology, printMemory, printTable, residentMemory } = require('./harness');
+
+const SCENARIOS = { opportunities: require('./scenarios/opportunities'), customers: require('./scenarios/customers') };
+
+function parseArgs(argv) {
+  const values = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--') continue;
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${flag}`);
+    const name = flag.slice(2);
+    if (name === 'keep-data' || name === 'verbose') values[name] = true;
+    else values[name] = argv[++i];
+  }
+  const number = (name, fallback) => {
+    if (values[name] === undefined) return fallback;
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, not ${values[name]}`);
+    return value;
+  };
+  const scenario = values.scenario ?? 'all';
+  if (scenario !== 'all' && !SCENARIOS[scenario]) throw new Error(`--scenario must be ${Object.keys(SCENARIOS).join('|')}|all`);
+  const known = ['scenario', 'customers', 'requests', 'concurrency', 'succeed', 'seed', 'keep-data', 'verbose'];
+  const unknown = Object.keys(values).filter((name) => !known.includes(name));
+  if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
+  return {
+    scenarios: scenario === 'all' ? Object.keys(SCENARIOS) : [scenario],
+    customers: number('customers', 100_000),
+    requests: number('requests', undefined),
+    concurrency: number('concurrency', undefined),
+    succeed: number('succeed', 100),
+    seed: number('seed', 1),
+    keepData: Boolean(values['keep-data']),
+    verbose: Boolean(values.verbose),
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  if (!(await brokerReachable(amqpUrl))) throw new Error(`RabbitMQ is not reachable at ${amqpUrl}`);
+  const exchange = `crm.events.bench-${process.pid}`;
+  // This run's own consumer queues: they are named after the service, and a shared `customer.events`
+  // would hand this run's events to another system on the same broker (and theirs to us).
+  const queuePrefix = `${exchange}.`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
+  const scenarios = options.scenarios.map((name) => SCENARIOS[name]);
+  console.log(`CRM benchmark on ${cpus().length} cores, Node ${process.versions.node}, SQLite, local RabbitMQ, through the gateway; data in ${dataDir}`);
+
+  let system;
+  try {
+    // Before any process starts: scenarios that need data in place (seeded databases).
+    const prepared = new Map();
+    const serviceEnvOf = {};
+    for (const scenario of scenarios) {
+      if (!scenario.prepare) continue;
+      const state = await scenario.prepare({ dataDir, options });
+      for (const [service, env] of Object.entries(state.serviceEnvOf ?? {})) serviceEnvOf[service] = { ...serviceEnvOf[service], ...env };
+      prepared.set(scenario, state);
+    }
+
+    const migrateLines = [];
+    const startedAt = performance.now();
+    system = await startSystem({
+      dataDir,
+      amqpUrl,
+      exchange,
+      randomPorts: true,
+      env: { LOG_LEVEL: 'warn', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_PER_SECOND: '1000000', AMQP_QUEUE_PREFIX: queuePrefix },
+      serviceEnvOf,
+      log: (name, line) => {
+        if (name.endsWith('-migrate')) migrateLines.push(`${name}: ${line}`);
+        if (options.verbose) process.stderr.write(`${name}: ${line}\n`);
+      },
+    });
+    console.log(`system started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    for (const line of migrateLines) console.log(`  ${line}`);
+
+    const tokens = new Tokens(system.urls.auth);
+    const api = new Api(system.urls.api, tokens);
+    const memoryBefore = residentMemory(system.children);
+    for (const scenario of scenarios) {
+      const context = {
+        system,
+        api,
+        tokens,
+        amqpUrl,
+        exchange,
+        dataDir,
+        options,
+        requests: options.requests ?? scenario.defaults.requests,
+        concurrency: options.concurrency ?? scenario.defaults.concurrency,
+        concurrencyGiven: options.concurrency !== undefined,
+      };
+      const started = performance.now();
+      const result = await scenario.run(context, prepared.get(scenario));
+      printTable(result.title, result.rows, [...result.notes, `(${scenario.name}: ${((performance.now() - started) / 1000).toFixed(0)} s)`]);
+    }
+    printMemory(memoryBefore, residentMemory(system.children));
+  } finally {
+    await system?.stop();
+    await deleteRunTopology({ amqpUrl, exchange, queuePrefix, services: SERVICES.map((s) => s.name) }).catch((error) => console.error(`broker clean-up: ${error.message}`));
+    if (options.keepData) console.log(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+// Opportunities through the gateway: creating and listing them, and how long a change takes to
+// reach an external subscriber as an event (from sending the create request to the event arriving).
+const amqp = require('amqplib');
+const { measure, sampleRow } = require('../harness');
+
+const EVENT_WAIT_MS = 30_000;
+
+module.exports = {
+  name: 'opportunities',
+  defaults: { requests: 1000, concurrency: 20 },
+
+  async run({ system, api, amqpUrl, exchange, requests, concurrency }) {
+    const connection = await amqp.connect(amqpUrl);
+    try {
+      const channel = await connection.createChannel();
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, exchange, 'marketing.opportunity.created.v1');
+      const requestedAt = new Map();
+      const arrivedAt = new Map();
+      await channel.consume(queue, (message) => {
+        arrivedAt.set(JSON.parse(message.content.toString()).data.opportunityId, performance.now());
+        channel.ack(message);
+      });
+
+      const body = { customerName: 'Bench Co', successRate: 50, summary: 'bench', description: 'benchmark opportunity' };
+      const create = () => api.expect(201, 'supervisor', 'POST', '/opportunities', body);
+      const rows = [];
+      rows.push(await measure('warm-up (POST /opportunities)', { total: 100, concurrency: 5, request: create }));
+      rows.push(
+        await measure('POST /opportunities', {
+          total: requests,
+          concurrency,
+          request: async () => {
+            const t0 = performance.now();
+            requestedAt.set((await create()).body.id, t0);
+          },
+        }),
+      );
+      rows.push(
+        await measure('GET /opportunities?summary=bench&pageSize=20', {
+          total: requests,
+          concurrency,
+          request: () => api.expect(200, 'supervisor', 'GET', '/opportunities?summary=bench&pageSize=20'),
+        }),
+      );
+
+      const deadline = Date.now() + EVENT_WAIT_MS;
+      const arrived = () => [...requestedAt.keys()].filter((id) => arrivedAt.has(id));
+      while (arrived().length < requestedAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const eventLatency = arrived().map((id) => arrivedAt.get(id) - requestedAt.get(id));
+      const missing = requestedAt.size - eventLatency.length;
+      rows.push(sampleRow('create request → event received', eventLatency, missing, missing ? `${missing} events not received within ${EVENT_WAIT_MS / 1000} s` : undefined));
+      return {
+        title: `opportunities (${requests} requests, ${concurrency} concurrent; supervisor)`,
+        rows,
+        notes: [`events: ${eventLatency.length}/${requestedAt.size} received by a subscriber of marketing.opportunity.created.v1`],
+      };
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  },
+};
