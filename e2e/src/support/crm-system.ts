@@ -50,12 +50,16 @@ export async function startCrm(options: {
   const stop = system.stop.bind(system);
   system.stop = async () => {
     await stop();
-    await deleteTopology({ queues: runQueues(options.exchange) });
+    const names = topologyNames({ service: '-', exchange: options.exchange });
+    await deleteTopology({
+      queues: [...runQueues(options.exchange), names.unroutedQueue],
+      exchanges: [options.exchange, names.unroutedExchange, names.deadLetterExchange],
+    });
   };
   return system;
 }
 
-/** The queues this run's consuming services declared (prefixed with the run's exchange). */
+/** The queues this run's consuming services declared (prefixed with the run's exchange); with the run's exchanges, removed when it stops. */
 function runQueues(exchange: string): string[] {
   return CONSUMING_SERVICES.flatMap((service) => {
     const names = topologyNames({ service, exchange, queuePrefix: `${exchange}.` });
