@@ -22,6 +22,7 @@ interface Container {
   livenessProbe?: { httpGet: { path: string; port: string } };
   startupProbe?: { httpGet: { path: string; port: string } };
   lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { memory?: string } };
 }
 interface PodSpec {
   containers: Container[];
@@ -206,6 +207,15 @@ describe.each([
 
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     for (const secret of new Set(workloads.flatMap(podContainers).flatMap(secretsOf))) expect(readme).toContain(`\`${secret}\``);
+  });
+
+  it('bounds every Node container’s V8 heap below its memory limit', () => {
+    for (const container of workloads.flatMap(podContainers)) {
+      const limitMi = Number(/^(\d+)Mi$/.exec(String(container.resources?.limits?.memory))?.[1]);
+      const heapMb = Number(/--max-old-space-size=(\d+)/.exec(envOf(container).NODE_OPTIONS ?? '')?.[1]);
+      expect({ container: container.name, heapMb, limitMi }).toEqual({ container: container.name, heapMb: expect.any(Number), limitMi: expect.any(Number) });
+      expect(heapMb).toBeLessThanOrEqual(limitMi * 0.6);
+    }
   });
 
   it('points the gateway at each service’s Service', () => {

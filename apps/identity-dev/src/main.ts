@@ -3,7 +3,7 @@
  * embedded default set-up and tests. Production NEVER runs it: production uses a real Keycloak
  * that imports the same deploy/keycloak/realm-crm.json (without the demo users).
  */
-import { startDevIdentityProvider } from '@crm/identity';
+import { startDevIdentityProvider } from '@crm/identity/dev-provider';
 import { loadIdentityDevConfig, resolveRealmFile } from './config';
 
 function log(level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}): void {

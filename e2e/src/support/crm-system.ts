@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchPasswordGrantToken } from '@crm/identity';
+import { fetchPasswordGrantToken } from '@crm/identity/dev-provider';
 import { topologyNames } from '@crm/messaging';
 import { deleteTopology } from '@crm/testing';
 

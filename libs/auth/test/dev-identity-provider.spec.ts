@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider } from '@crm/identity';
+import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider } from '@crm/identity/dev-provider';
 import { KeycloakConnectTokenVerifier } from '../src';
 
 // The embedded identity provider stands in for Keycloak in the default set-up: its access tokens

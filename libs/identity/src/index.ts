@@ -1,3 +1,4 @@
 export * from './realm';
 export * from './directory';
-export * from './dev-provider';
+// The development identity provider has its own entry point, @crm/identity/dev-provider, so that
+// no production process loads it (or oidc-provider) through this one.

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { type DevIdentityProvider, startDevIdentityProvider } from '../src';
+import { type DevIdentityProvider, startDevIdentityProvider } from '../src/dev-provider';
 import { Browser } from './support/browser';
 import { DEMO_USER_IDS, REALM_FILE } from './support/realm-file';
 

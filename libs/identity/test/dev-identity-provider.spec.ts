@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider, TokenRequestError } from '../src';
+import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider, TokenRequestError } from '../src/dev-provider';
 import { DEMO_USER_IDS, REALM_FILE } from './support/realm-file';
 
 describe('dev identity provider: Keycloak paths and password grant', () => {

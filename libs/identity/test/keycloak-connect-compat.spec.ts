@@ -1,5 +1,5 @@
 import Keycloak from 'keycloak-connect';
-import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider } from '../src';
+import { type DevIdentityProvider, fetchPasswordGrantToken, startDevIdentityProvider } from '../src/dev-provider';
 import { REALM_FILE } from './support/realm-file';
 
 // The services verify tokens with keycloak-connect (bearer-only): the dev provider's tokens must

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import type { EntityClass, EntityMetadata, EntitySchema, Options } from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migrator } from '@mikro-orm/migrations';
-import { MsSqlDriver } from '@mikro-orm/mssql';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import type { MsSqlDriver } from '@mikro-orm/mssql';
+import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { SqliteDriver } from '@mikro-orm/sqlite';
 import type { DbDriverName, MigrationsForService } from './migrations/migrations-for-service';
 import { PersistenceError, PersistenceErrorCode } from './persistence.errors';
 import { schemaNameFor } from './schema-name';
@@ -60,15 +60,25 @@ export function createOrmOptions(input: ServiceOrmInput): Partial<Options> {
       silent: true,
     },
   };
+  // Only the configured driver is loaded: SQL Server's alone is 120 modules a SQLite or
+  // PostgreSQL process would otherwise carry for nothing.
   switch (db.DB_DRIVER) {
     case 'sqlite':
-      return { ...common, driver: SqliteDriver, dbName: sqliteFile(service, db.DB_NAME), discovery: { onMetadata: useIntegerForBigintKeys } };
+      return { ...common, driver: drivers.sqlite(), dbName: sqliteFile(service, db.DB_NAME), discovery: { onMetadata: useIntegerForBigintKeys } };
     case 'postgresql':
-      return { ...common, ...serverOptions(service, db), driver: PostgreSqlDriver };
+      return { ...common, ...serverOptions(service, db), driver: drivers.postgresql() };
     case 'mssql':
-      return { ...common, ...serverOptions(service, db), driver: MsSqlDriver, discovery: { onMetadata: useNvarcharForText } };
+      return { ...common, ...serverOptions(service, db), driver: drivers.mssql(), discovery: { onMetadata: useNvarcharForText } };
   }
 }
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see createOrmOptions */
+const drivers = {
+  sqlite: (): typeof SqliteDriver => require('@mikro-orm/sqlite').SqliteDriver,
+  postgresql: (): typeof PostgreSqlDriver => require('@mikro-orm/postgresql').PostgreSqlDriver,
+  mssql: (): typeof MsSqlDriver => require('@mikro-orm/mssql').MsSqlDriver,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** PostgreSQL and SQL Server alike: a URL, the service's own schema, a bounded pool. */
 function serverOptions(service: string, db: DatabaseSettings): Partial<Options> {

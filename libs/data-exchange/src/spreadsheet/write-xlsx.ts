@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import * as ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { excel } from './exceljs';
 import { bilingualLabel, ColumnSpec, columnLetter } from './columns';
 
 export { XLSX_CONTENT_TYPE } from './detect-format';
@@ -76,7 +77,7 @@ export async function writeXlsx(
   rows: AsyncIterable<Record<string, unknown>>,
   options: WriteXlsxOptions = {},
 ): Promise<number> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: output, useStyles: true, useSharedStrings: false });
   const labels = columns.map((column) => headerLabel(column, options.headers));
   const sheet = workbook.addWorksheet(safeSheetName(options.sheetName, 'Sheet1'), {
     views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
@@ -129,7 +130,7 @@ const VALIDATED_ROWS = 10_000;
  * stay on the notes sheet so that nobody imports them by accident.
  */
 export async function writeTemplate(output: Writable, columns: readonly ColumnSpec[], notes: TemplateNotes = {}): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(safeSheetName(notes.sheetName, '导入模板 Template'), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   const labels = columns.map((column) => `${column.required ? '*' : ''}${bilingualLabel(column)}`);
   sheet.columns = columns.map((column, index) => ({ key: column.key, width: columnWidth(column, labels[index]) }));

@@ -3,7 +3,8 @@ import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
-import * as ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import { excel } from './exceljs';
 import { DomainError } from '@crm/contracts';
 import { ImportError, ImportErrorCode } from '../data-exchange.errors';
 import { cellText, isDateFormat } from './cell-text';
@@ -55,7 +56,7 @@ async function* utf8Chunks(chunks: AsyncIterable<unknown>): AsyncGenerator<strin
  * one cell in a thousand of a Chinese sheet. Every XML part is decoded here as a stream instead:
  * entries in string mode, worksheets through a StringDecoder. (Tested in read-write.spec.ts.)
  */
-const Utf8WorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as unknown as ReaderClass) {
+const createUtf8WorkbookReader = () => class extends (excel().stream.xlsx.WorkbookReader as unknown as ReaderClass) {
   override _parseRels(entry: Readable) {
     entry.setEncoding('utf8');
     return super._parseRels(entry);
@@ -87,6 +88,9 @@ const Utf8WorkbookReader = class extends (ExcelJS.stream.xlsx.WorkbookReader as 
   }
 };
 
+/** Made on first use, as exceljs is loaded then. */
+let Utf8WorkbookReader: ReturnType<typeof createUtf8WorkbookReader> | undefined;
+
 function unreadable(error: unknown): ImportError {
   const reason = (error as Error)?.message ?? String(error);
   return new ImportError(ImportErrorCode.UnreadableFile, `The workbook could not be read (${reason.slice(0, 200)}): open it in Excel, save it as .xlsx and upload it again.`);
@@ -106,7 +110,7 @@ const CLEANUP_WAIT_MS = 5_000;
  * without parsing so that exceljs deletes its files, and the files handed out are deleted here.
  */
 export async function* xlsxRows(input: Readable): AsyncGenerator<RawRow> {
-  const reader = new Utf8WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (Utf8WorkbookReader ??= createUtf8WorkbookReader())(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   const sheets = reader[Symbol.asyncIterator]();
   let rows: AsyncIterator<RowLike> | undefined;
   let read = false;
