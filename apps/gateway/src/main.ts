@@ -27,7 +27,11 @@ async function bootstrap(): Promise<void> {
       .setTitle('CRM API')
       .setDescription('B2B CRM public HTTP API. Authenticate with a Keycloak access token (realm crm).')
       .setVersion('1')
+      .setLicense('Proprietary', 'https://crm.example.com/terms')
+      .addServer(config.env.PUBLIC_URL ?? '/', 'this gateway')
       .addBearerAuth()
+      // Every operation needs a token unless it says otherwise (health: security []).
+      .addSecurityRequirements('bearer')
       .build(),
   );
   const aggregator = app.get(OpenApiAggregator);

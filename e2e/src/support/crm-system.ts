@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchPasswordGrantToken } from '@crm/identity/dev-provider';
 import { topologyNames } from '@crm/messaging';
 import { deleteTopology } from '@crm/testing';
+import { OpenApiResponseValidator } from './openapi-validator';
 
 /** Services that consume events, so declare queues of their own. */
 const CONSUMING_SERVICES = ['customer'];
@@ -71,8 +72,25 @@ export type Login = 'admin' | 'supervisor' | 'manager1' | 'manager2' | 'executiv
 
 export class ApiClient {
   private readonly tokens = new Map<Login, string>();
+  private contract?: Promise<OpenApiResponseValidator>;
 
   constructor(private readonly system: RunningSystem) {}
+
+  /**
+   * Every response must be one the served OpenAPI document describes (status, content type, body
+   * schema): drift between the code and the document fails the test that saw it. Set
+   * CRM_OPENAPI_REPORT=<file> to list the problems there instead of failing.
+   */
+  private async checkContract(method: string, path: string, status: number, contentType: string | null, body: unknown): Promise<void> {
+    this.contract ??= OpenApiResponseValidator.load(this.system.urls.gateway);
+    const problems = (await this.contract).check(method, `/api/v1${path}`, status, contentType, body);
+    if (problems.length === 0) return;
+    if (process.env.CRM_OPENAPI_REPORT) {
+      appendFileSync(process.env.CRM_OPENAPI_REPORT, problems.map((p) => `${p}\n`).join(''));
+      return;
+    }
+    throw new Error(`the response is not what the OpenAPI document describes:\n  ${problems.join('\n  ')}`);
+  }
 
   async token(login: Login): Promise<string> {
     if (!this.tokens.has(login)) {
@@ -105,6 +123,7 @@ export class ApiClient {
     } catch {
       // not JSON (e.g. the docs page)
     }
+    await this.checkContract(method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed, headers: response.headers };
   }
 }

@@ -6,6 +6,7 @@ import type { ServiceEnv } from '@crm/config';
 import { ConsumerChannels, ConsumerHealth, eventConsumerStrategy } from '@crm/messaging';
 import { JsonLogger, ShutdownCoordinator } from '@crm/observability';
 import { installInputGuards } from './http/input-guards';
+import { normalizeNullableRefs } from './http/openapi-nullable';
 import { messagingOptionsFor } from './service-platform.module';
 
 export const API_PREFIX = 'api/v1';
@@ -52,7 +53,7 @@ export function configureHttp(app: NestFastifyApplication): void {
 /** This service's OpenAPI document, served at /openapi.json for the gateway to aggregate. */
 export function serveOpenApi(app: INestApplication, title: string, version = '1'): OpenAPIObject {
   const config = new DocumentBuilder().setTitle(title).setVersion(version).addBearerAuth().build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = normalizeNullableRefs(SwaggerModule.createDocument(app, config));
   (app as NestFastifyApplication).getHttpAdapter().get('/openapi.json', (_request: unknown, reply: { send(body: unknown): void }) => {
     reply.send(document);
   });

@@ -6,6 +6,7 @@ export * from './http/fields';
 export * from './http/etag';
 export * from './http/user-ref.dto';
 export * from './http/problem-responses';
+export * from './http/openapi-nullable';
 export * from './users/user-directory.module';
 export * from './health-indicators';
 export * from './service-platform.module';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiResponse, ApiTags, getSchemaPath, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '@crm/auth';
 import { ApiProblemResponses, ProblemDetailsDto } from '@crm/service-kit';
 import { DeadLettersService } from './dead-letters.service';
@@ -31,12 +31,14 @@ const QUEUE = ApiParam({ name: 'queue', description: '`<service>.events.dlq` of 
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
+  @ApiOperation({ summary: "Each service's dead-letter queue and the unrouted queue, with message counts (admin)" })
   @Get()
   @ApiOkResponse({ type: DeadLetterQueuesResponse, description: 'every known dead-letter queue and the unrouted queue, with counts' })
   async queues(): Promise<DeadLetterQueuesResponse> {
     return { items: await this.deadLetters.queues() };
   }
 
+  @ApiOperation({ summary: 'Dead-lettered or unrouted events of one queue, optionally of one type (admin)' })
   @Get(':queue')
   @QUEUE
   @ApiOkResponse({ type: DeadLetterListResponse, description: 'a peek: the messages stay in the queue, in their order' })
@@ -44,6 +46,7 @@ export class DeadLettersController {
     return this.deadLetters.list(queue, query.type, query.limit);
   }
 
+  @ApiOperation({ summary: 'One dead-lettered event with its headers and body (admin)' })
   @Get(':queue/messages/:id')
   @QUEUE
   @ApiOkResponse({ type: DeadLetterDetailResponse })
@@ -51,6 +54,7 @@ export class DeadLettersController {
     return this.deadLetters.show(queue, id);
   }
 
+  @ApiOperation({ summary: 'Replay dead-lettered events by id or type, keeping their CloudEvents id (admin)' })
   @Post(':queue/replay')
   @HttpCode(200)
   @QUEUE
@@ -59,6 +63,7 @@ export class DeadLettersController {
     return this.deadLetters.replay(queue, selection);
   }
 
+  @ApiOperation({ summary: 'Discard dead-lettered events by id or type (admin)' })
   @Post(':queue/discard')
   @HttpCode(200)
   @QUEUE

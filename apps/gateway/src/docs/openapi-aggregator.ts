@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { normalizeNullableRefs } from '@crm/service-kit';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
 const REFRESH_MS = 30_000;
@@ -29,7 +30,8 @@ export class OpenApiAggregator {
       Object.assign(merged.components.schemas!, document.components?.schemas ?? {});
       for (const tag of document.tags ?? []) if (!merged.tags.some((t) => t.name === tag.name)) merged.tags.push(tag);
     }
-    return merged;
+    documentGatewayAnswers(merged);
+    return normalizeNullableRefs(merged);
   }
 
   private async refresh(): Promise<void> {
@@ -44,6 +46,31 @@ export class OpenApiAggregator {
         }
       }),
     );
+  }
+}
+
+/**
+ * What the gateway itself may answer for any forwarded operation, whichever service owns it: the
+ * owning service down (503) or too slow (504), as problem+json.
+ */
+const GATEWAY_ANSWERS: Record<string, string> = {
+  '503': 'The service that owns this operation is unavailable (`GATEWAY.UPSTREAM_UNAVAILABLE`)',
+  '504': 'The service that owns this operation did not answer in time (`GATEWAY.UPSTREAM_TIMEOUT`)',
+};
+
+function documentGatewayAnswers(document: OpenAPIObject): void {
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } };
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (path.startsWith('/health/')) {
+      // Probes take no token: the document's default security does not apply to them.
+      for (const operation of Object.values(operations) as { security?: unknown[] }[]) if (typeof operation === 'object') operation.security = [];
+      continue;
+    }
+    if (!path.startsWith('/api/v1/')) continue;
+    for (const operation of Object.values(operations) as { responses?: Record<string, unknown> }[]) {
+      if (typeof operation !== 'object' || !operation?.responses) continue;
+      for (const [status, description] of Object.entries(GATEWAY_ANSWERS)) operation.responses[status] ??= { description, content: problem };
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Role, ROLES } from '@crm/contracts';
 import { AuthenticatedUser, CurrentUser } from '@crm/auth';
@@ -37,6 +37,7 @@ export class UserPageResponse extends PageMetaDto {
 export class UsersController {
   constructor(private readonly directory: UserDirectory) {}
 
+  @ApiOperation({ summary: 'Active users, optionally with one realm role (assignee pickers)' })
   @Get('users')
   @ApiOkResponse({ type: UserPageResponse, description: 'active users, optionally of one role' })
   async list(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
@@ -46,6 +47,7 @@ export class UsersController {
     return { items, total: sorted.length, page: query.page, pageSize: query.pageSize };
   }
 
+  @ApiOperation({ summary: 'The signed-in user: id, name and realm roles' })
   @Get('me')
   @ApiOkResponse({ type: UserResponse, description: 'the signed-in user, from the access token' })
   me(@CurrentUser() user: AuthenticatedUser): UserResponse {

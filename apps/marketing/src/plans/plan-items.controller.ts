@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/auth';
 import { ApiProblemResponses, PageQueryDto } from '@crm/service-kit';
 import { CreatePlanItemDto } from './dto/create-plan-item.dto';
@@ -19,6 +19,7 @@ const CHANGE_RULE =
 export class PlanItemsController {
   constructor(private readonly plans: PlanItemsService) {}
 
+  @ApiOperation({ summary: "The opportunity's development plan, by date" })
   @Get()
   @ApiOkResponse({ type: PlanItemPageResponse, description: 'by date, then creation; to whoever may see the opportunity' })
   async list(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Query() query: PageQueryDto): Promise<PlanItemPageResponse> {
@@ -26,12 +27,14 @@ export class PlanItemsController {
     return { ...page, items: page.items.map(PlanItemResponse.from) };
   }
 
+  @ApiOperation({ summary: 'Add a plan item (the assignee or a supervisor, assigned opportunities only)' })
   @Post()
   @ApiCreatedResponse({ type: PlanItemResponse, description: CHANGE_RULE })
   async add(@CurrentUser() user: AuthenticatedUser, @Param('id') id: string, @Body() dto: CreatePlanItemDto): Promise<PlanItemResponse> {
     return PlanItemResponse.from(await this.plans.add(user, id, dto));
   }
 
+  @ApiOperation({ summary: 'Edit a plan item’s todo or record its result (the date is not editable)' })
   @Patch(':itemId')
   @ApiOkResponse({ type: PlanItemResponse, description: `todo and result (执行效果); the date is not editable (400). ${CHANGE_RULE}` })
   async update(
@@ -43,6 +46,7 @@ export class PlanItemsController {
     return PlanItemResponse.from(await this.plans.update(user, id, itemId, dto));
   }
 
+  @ApiOperation({ summary: 'Delete a plan item' })
   @Delete(':itemId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: CHANGE_RULE })

@@ -61,8 +61,8 @@ export class ImportJobDto {
   @ApiProperty({ description: 'bytes' }) fileSize!: number;
   @ApiProperty({ type: UserRefDto }) createdBy!: UserRefDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) startedAt!: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) finishedAt!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
   @ApiProperty({ description: 'data rows validated so far (all of them once importing)' }) rowsRead!: number;
   @ApiProperty({ description: 'rows handled by the import pass so far' }) rowsImported!: number;
   @ApiProperty({ type: ImportCountsDto }) counts!: ImportCountsDto;

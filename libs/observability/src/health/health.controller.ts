@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Optional, Res, ServiceUnavailableException, SetMetadata } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiOperation } from '@nestjs/swagger';
 import { ShutdownCoordinator } from '../shutdown/shutdown-coordinator';
 import { HealthRegistry } from './health.registry';
 import { HEALTH_MODULE_OPTIONS, type HealthModuleOptions, PUBLIC_ROUTE_METADATA_KEY } from './health.types';
@@ -28,12 +29,14 @@ export class HealthController {
     @Optional() private readonly shutdown?: ShutdownCoordinator,
   ) {}
 
+  @ApiOperation({ summary: 'Liveness: the process runs (no token)' })
   @Get('live')
   @HealthCheck()
   async live(@Res({ passthrough: true }) reply: StatusReply): Promise<HealthCheckResult> {
     return this.respond(reply, () => this.health.check([]));
   }
 
+  @ApiOperation({ summary: 'Readiness: the database answers; broker and consumer reported (no token)' })
   @Get('ready')
   @HealthCheck()
   async ready(@Res({ passthrough: true }) reply: StatusReply): Promise<HealthCheckResult> {
