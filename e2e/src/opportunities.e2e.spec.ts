@@ -156,6 +156,31 @@ describe('sales opportunities end to end', () => {
       expect(assigned.body.total).toBe(0);
     });
 
+    it('shows a manager the pool, what they created and what is theirs — each once, newest first — and nothing else', async () => {
+      const tag = uniqueName('view');
+      const create = async (login: 'supervisor' | 'manager2', name: string, assignTo?: string) => {
+        const { body } = await api.call(login, 'POST', '/opportunities', valid({ customerName: `${tag} ${name}` }));
+        if (assignTo) expect((await api.call('supervisor', 'POST', `/opportunities/${body.id}/assign`, { assigneeId: assignTo })).status).toBe(200);
+        return body.id as string;
+      };
+      const pool = await create('supervisor', 'pool');
+      const createdByMe = await create('manager2', 'created', ids.manager1);
+      const others = await create('supervisor', 'others', ids.manager1);
+      const mine = await create('supervisor', 'mine', ids.manager2);
+      const createdAndMine = await create('manager2', 'both', ids.manager2);
+      const list = async (login: 'manager1' | 'manager2', query = '') =>
+        (await api.call(login, 'GET', `/opportunities?pageSize=2&customerName=${encodeURIComponent(tag)}${query}`)).body;
+      const page1 = await list('manager2');
+      const page2 = await list('manager2', '&page=2');
+      const page3 = await list('manager2', '&page=3');
+      expect(page1.total).toBe(4);
+      expect([...page1.items, ...page2.items, ...page3.items].map((o: { id: string }) => o.id)).toEqual([createdAndMine, mine, createdByMe, pool]);
+      const manager1 = (await api.call('manager1', 'GET', `/opportunities?customerName=${encodeURIComponent(tag)}`)).body;
+      expect(manager1.items.map((o: { id: string }) => o.id)).toEqual([others, createdByMe, pool]);
+      expect(manager1.total).toBe(3);
+      expect((await list('manager2', '&status=assigned')).total).toBe(3);
+    });
+
     it('treats % and _ in search text literally', async () => {
       const response = await api.call('supervisor', 'GET', '/opportunities?customerName=%25%25');
       expect(response.status).toBe(200);

@@ -1,7 +1,7 @@
 // Benchmark: the whole system on this machine (embedded default, separate processes, fresh data,
 // free ports, rate limits out of the way), driven through the gateway. Prints one table per
 // scenario and each process's resident memory. Figures, not assertions: the tests check behaviour.
-//   npm run bench [-- --scenario opportunities|customers|all] [--customers 100000]
+//   npm run bench [-- --scenario opportunities|customers|all] [--customers 100000] [--opportunities 100000]
 //                 [--requests N] [--concurrency N] [--succeed 100] [--seed 1] [--keep-data] [--verbose]
 // --requests / --concurrency override every scenario's own defaults (opportunities: 1000 requests,
 // 20 concurrent; customers: 200 per operation, one at a time).
@@ -31,12 +31,13 @@ function parseArgs(argv) {
   };
   const scenario = values.scenario ?? 'all';
   if (scenario !== 'all' && !SCENARIOS[scenario]) throw new Error(`--scenario must be ${Object.keys(SCENARIOS).join('|')}|all`);
-  const known = ['scenario', 'customers', 'requests', 'concurrency', 'succeed', 'seed', 'keep-data', 'verbose'];
+  const known = ['scenario', 'customers', 'opportunities', 'requests', 'concurrency', 'succeed', 'seed', 'keep-data', 'verbose'];
   const unknown = Object.keys(values).filter((name) => !known.includes(name));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   return {
     scenarios: scenario === 'all' ? Object.keys(SCENARIOS) : [scenario],
     customers: number('customers', 100_000),
+    opportunities: number('opportunities', 100_000),
     requests: number('requests', undefined),
     concurrency: number('concurrency', undefined),
     succeed: number('succeed', 100),

@@ -10,3 +10,4 @@ export * from './migrations/create-migration';
 export * from './mssql/mssql-ddl';
 export * from './nest/persistence-health';
 export * from './nest/persistence.module';
+export * from './paging/newest-first';

@@ -260,7 +260,7 @@ async function seedCustomers({ file, count = 100_000, seed = 1, timeZone = proce
   };
 }
 
-module.exports = { seedCustomers, prng };
+module.exports = { seedCustomers, prng, realmManagers, fromDist };
 
 if (require.main === module) {
   const arg = (name, fallback) => {

@@ -10,7 +10,7 @@ import {
 import type { AuthenticatedUser } from '@crm/auth';
 import { UserDirectory } from '@crm/identity';
 import { EventOutbox } from '@crm/messaging';
-import { containsText } from '@crm/persistence';
+import { containsText, findPageByText, findPageOfUnion, NEWEST_FIRST } from '@crm/persistence';
 import { Page, toPage } from '@crm/service-kit';
 import { CreateOpportunityDto } from './dto/create-opportunity.dto';
 import { UpdateOpportunityDto } from './dto/update-opportunity.dto';
@@ -20,6 +20,7 @@ import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
 
 const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
 const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
+const hasText = (query: ListOpportunitiesQuery) => Boolean(query.customerName || query.summary || query.contact);
 
 /** Sales opportunities (requirements §1.1); who may see which one: `Opportunity.visibleTo`. */
 @Injectable()
@@ -43,18 +44,31 @@ export class OpportunitiesService {
   }
 
   async list(user: AuthenticatedUser, query: ListOpportunitiesQuery): Promise<Page<Opportunity>> {
-    const where: FilterQuery<Opportunity>[] = [Opportunity.visibleTo(user)];
-    if (query.status) where.push({ status: query.status });
-    if (query.assigneeId) where.push({ assigneeId: query.assigneeId });
-    if (query.customerName) where.push({ customerName: containsText(query.customerName) });
-    if (query.summary) where.push({ summary: containsText(query.summary) });
-    if (query.contact) where.push({ contact: containsText(query.contact) });
-    const [items, total] = await this.em.findAndCount(
-      Opportunity,
-      { $and: where },
-      { orderBy: { createdAt: 'desc', id: 'asc' }, limit: query.pageSize, offset: query.offset },
-    );
-    return toPage(items, total, query);
+    const filters: FilterQuery<Opportunity>[] = [];
+    if (query.status) filters.push({ status: query.status });
+    if (query.assigneeId) filters.push({ assigneeId: query.assigneeId });
+    if (query.customerName) filters.push({ customerName: containsText(query.customerName) });
+    if (query.summary) filters.push({ summary: containsText(query.summary) });
+    if (query.contact) filters.push({ contact: containsText(query.contact) });
+    if (isSupervisor(user)) {
+      const where = { $and: filters };
+      const [items, total] = hasText(query)
+        ? await findPageByText(this.em, Opportunity, where, query.offset, query.pageSize)
+        : await this.em.findAndCount(Opportunity, where, { orderBy: NEWEST_FIRST, limit: query.pageSize, offset: query.offset });
+      return toPage(items, total, query);
+    }
+    // A manager sees the union of three sets (Opportunity.visibleTo); each is read from its own
+    // index in list order and counted without counting a row twice.
+    const [pool, created, assigned] = Opportunity.visibleBranches(user);
+    const branches = [pool, created, assigned].map((branch) => ({ $and: [...filters, branch] }));
+    const notPool = { status: { $ne: 'unassigned' } } as const;
+    const [items, inPool, createdOutsidePool, assignedOnly] = await Promise.all([
+      findPageOfUnion(this.em, Opportunity, branches, query.offset, query.pageSize),
+      this.em.count(Opportunity, branches[0]),
+      this.em.count(Opportunity, { $and: [...filters, created, notPool] }),
+      this.em.count(Opportunity, { $and: [...filters, assigned, notPool, { createdById: { $ne: user.id } }] }),
+    ]);
+    return toPage(items, inPool + createdOutsidePool + assignedOnly, query);
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<Opportunity> {

@@ -31,8 +31,12 @@ export const EDITABLE_FIELDS = ['source', 'customerName', 'successRate', 'summar
  * path through the service obeys them.
  */
 @Entity({ tableName: 'opportunity' })
+// The list's order, and each part of a manager's view (pool, created, assigned) in that order;
+// the trailing columns answer the view's counts from the index alone.
+@Index({ name: 'opportunity_created_idx', properties: ['createdAt', 'id'] })
 @Index({ name: 'opportunity_status_created_idx', properties: ['status', 'createdAt'] })
-@Index({ name: 'opportunity_assignee_idx', properties: ['assigneeId'] })
+@Index({ name: 'opportunity_creator_created_idx', properties: ['createdById', 'createdAt', 'status'] })
+@Index({ name: 'opportunity_assignee_idx', properties: ['assigneeId', 'createdAt', 'status', 'createdById'] })
 export class Opportunity {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
@@ -114,7 +118,12 @@ export class Opportunity {
    */
   static visibleTo(viewer: Actor): FilterQuery<Opportunity> {
     if (isSupervisor(viewer)) return {};
-    return { $or: [{ status: 'unassigned' }, { createdById: viewer.id }, { assigneeId: viewer.id }] };
+    return { $or: Opportunity.visibleBranches(viewer) };
+  }
+
+  /** A manager's view as its three parts: the unassigned pool, what they created, what is theirs. */
+  static visibleBranches(viewer: Actor): [FilterQuery<Opportunity>, FilterQuery<Opportunity>, FilterQuery<Opportunity>] {
+    return [{ status: 'unassigned' }, { createdById: viewer.id }, { assigneeId: viewer.id }];
   }
 
   /**
