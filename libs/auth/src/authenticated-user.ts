@@ -1,4 +1,4 @@
-import type { Role } from '@crm/contracts';
+import type { Role, UserRef } from '@crm/contracts';
 
 /** The caller of a request, taken from a verified access token. */
 export interface AuthenticatedUser {
@@ -22,4 +22,9 @@ export interface AuthenticatedUser {
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   user?: AuthenticatedUser;
+}
+
+/** The caller as a user reference in records, responses and events: `{id, name}`. */
+export function userRefOf(user: Pick<AuthenticatedUser, 'id' | 'name'>): UserRef {
+  return { id: user.id, name: user.name };
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import type { AuthenticatedUser } from '@crm/auth';
+import { type AuthenticatedUser, userRefOf } from '@crm/auth';
 import { Page, PageQueryDto, toPage } from '@crm/service-kit';
-import { CustomersService, refOf } from '../customers/customers.service';
+import { CustomersService } from '../customers/customers.service';
 import { CustomerErrorCode } from '../customers/customer.errors';
 import { findBelonging } from '../customers/belonging-record';
 import { Activity } from './activity.entity';
@@ -28,7 +28,7 @@ export class ActivitiesService {
 
   add(user: AuthenticatedUser, customerId: string, dto: CreateActivityDto): Promise<Activity> {
     return this.customers.changeBelonging(user, customerId, async (em) => {
-      const activity = new Activity(customerId, { ...dto, memo: dto.memo ?? null }, refOf(user));
+      const activity = new Activity(customerId, { ...dto, memo: dto.memo ?? null }, userRefOf(user));
       em.persist(activity);
       return activity;
     });

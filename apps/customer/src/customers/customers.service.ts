@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import { CustomerCreatedV1, CustomerUpdatedV1, DICTIONARY_CATEGORIES, UserRef } from '@crm/contracts';
-import type { AuthenticatedUser } from '@crm/auth';
+import { type AuthenticatedUser, userRefOf } from '@crm/auth';
 import { UserDirectory } from '@crm/identity';
 import { EventOutbox } from '@crm/messaging';
 import { containsText, findPageByText, NEWEST_FIRST } from '@crm/persistence';
@@ -16,7 +16,6 @@ import { CustomerFilters, ListCustomersQuery } from './dto/list-customers.query'
 import { UpdateCustomerDto } from './dto/update-customer.dto';
 
 const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
-export const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
 
 /**
  * Customers (requirements §2.1). Everyone signed in reads them; only a customer's manager or a
@@ -73,7 +72,7 @@ export class CustomersService {
     await this.assertOptions(details);
     return this.em.transactional(async (em) => {
       const [customerNo] = await this.numbers.allocate(em);
-      const customer = new Customer(customerNo, details, manager, refOf(user));
+      const customer = new Customer(customerNo, details, manager, userRefOf(user));
       em.persist(customer);
       this.recordCreated(em, customer);
       return customer;
@@ -87,7 +86,7 @@ export class CustomersService {
     return this.change(user, id, expectedVersion, async (customer, em) => {
       const changed = customer.edit(details);
       if (manager && customer.reassign(manager)) changed.push('manager');
-      if (changed.length) this.recordUpdated(em, customer, changed, refOf(user));
+      if (changed.length) this.recordUpdated(em, customer, changed, userRefOf(user));
     });
   }
 
@@ -102,7 +101,7 @@ export class CustomersService {
       expectedVersion,
       async (customer, em) => {
         customer.softDelete();
-        this.recordUpdated(em, customer, ['status'], refOf(user));
+        this.recordUpdated(em, customer, ['status'], userRefOf(user));
       },
       gate,
     );
@@ -182,7 +181,7 @@ export class CustomersService {
       if (managerId !== undefined && managerId !== user.id) {
         throw new CustomerError(CustomerErrorCode.ReassignForbidden, 'A manager creates customers for themselves; a supervisor picks the manager.');
       }
-      return refOf(user);
+      return userRefOf(user);
     }
     if (managerId === undefined) {
       throw new CustomerError(CustomerErrorCode.Incomplete, 'A supervisor must name the customer’s manager.', [

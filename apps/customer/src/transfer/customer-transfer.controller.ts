@@ -3,7 +3,7 @@ import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/core';
 import type { FastifyReply } from 'fastify';
-import { AuthenticatedUser, CurrentUser, Roles } from '@crm/auth';
+import { AuthenticatedUser, CurrentUser, Roles, userRefOf } from '@crm/auth';
 import {
   ApiUpload,
   attachmentDisposition,
@@ -82,7 +82,7 @@ export class CustomerTransferController {
       fileName: query.fileName,
       contentType: reply.request.headers['content-type'],
       mode: query.mode,
-      user: { id: user.id, name: user.name },
+      user: userRefOf(user),
     });
     if (!job.finished) reply.status(202).header('location', `/api/v1/customers/imports/${job.id}`);
     else reply.status(200);

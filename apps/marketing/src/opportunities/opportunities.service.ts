@@ -5,9 +5,8 @@ import {
   OpportunityCreatedV1,
   OpportunityFailedV1,
   OpportunitySucceededV1,
-  UserRef,
 } from '@crm/contracts';
-import type { AuthenticatedUser } from '@crm/auth';
+import { type AuthenticatedUser, userRefOf } from '@crm/auth';
 import { UserDirectory } from '@crm/identity';
 import { EventOutbox } from '@crm/messaging';
 import { containsText, findPageByText, findPageOfUnion, NEWEST_FIRST } from '@crm/persistence';
@@ -19,7 +18,6 @@ import { Opportunity } from './opportunity.entity';
 import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
 
 const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('supervisor');
-const refOf = (user: AuthenticatedUser): UserRef => ({ id: user.id, name: user.name });
 const hasText = (query: ListOpportunitiesQuery) => Boolean(query.customerName || query.summary || query.contact);
 
 /** Sales opportunities (requirements §1.1); who may see which one: `Opportunity.visibleTo`. */
@@ -34,7 +32,7 @@ export class OpportunitiesService {
   async create(user: AuthenticatedUser, dto: CreateOpportunityDto): Promise<Opportunity> {
     const opportunity = new Opportunity(
       { ...dto, source: dto.source ?? null, contact: dto.contact ?? null, contactPhone: dto.contactPhone ?? null },
-      refOf(user),
+      userRefOf(user),
     );
     await this.em.transactional(async (em) => {
       em.persist(opportunity);
@@ -107,7 +105,7 @@ export class OpportunitiesService {
     }
     return this.change(user, id, async (opportunity, em) => {
       const assigneeRef = { id: assignee.id, name: assignee.name };
-      const previous = opportunity.assign(assigneeRef, refOf(user));
+      const previous = opportunity.assign(assigneeRef, userRefOf(user));
       this.outbox.record(
         em,
         OpportunityAssignedV1,
@@ -115,7 +113,7 @@ export class OpportunitiesService {
           ...snapshot(opportunity),
           assignee: assigneeRef,
           assignedAt: opportunity.assignedAt!.toISOString(),
-          assignedBy: refOf(user),
+          assignedBy: userRefOf(user),
           previousAssignee: previous,
         },
         { subject: opportunity.id },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, raw } from '@mikro-orm/core';
-import type { AuthenticatedUser } from '@crm/auth';
+import { type AuthenticatedUser, userRefOf } from '@crm/auth';
 import { Page, PageQueryDto, toPage } from '@crm/service-kit';
 import { Opportunity } from '../opportunities/opportunity.entity';
 import { OpportunityError, OpportunityErrorCode } from '../opportunities/opportunity.errors';
@@ -29,7 +29,7 @@ export class PlanItemsService {
 
   async add(user: AuthenticatedUser, opportunityId: string, dto: CreatePlanItemDto): Promise<PlanItem> {
     return this.change(user, opportunityId, (opportunity, em) => {
-      const item = new PlanItem(opportunity, dto.date, dto.todo, { id: user.id, name: user.name });
+      const item = new PlanItem(opportunity, dto.date, dto.todo, userRefOf(user));
       em.persist(item);
       return item;
     });
