@@ -9,7 +9,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';
 import { OpenApiAggregator } from './docs/openapi-aggregator';
 import { RateLimitInterceptor } from './rate-limit/rate-limit.interceptor';
 import { ProxyController } from './routing/proxy.controller';
-import { UpstreamClient } from './routing/upstream.client';
+import { UpstreamClient, UpstreamPool } from './routing/upstream.client';
 import { UsersController } from './users/users.controller';
 
 /**
@@ -39,6 +39,7 @@ export class AppModule {
       controllers: [UsersController, DeadLettersController, ProxyController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        UpstreamPool,
         UpstreamClient,
         OpenApiAggregator,
         DeadLettersService,

@@ -1,30 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import * as amqp from 'amqplib';
-import { AuthenticatedUser, TokenVerifier } from '@crm/auth';
-import { isRole } from '@crm/contracts';
 import { assertTopology, topologyNames } from '@crm/messaging';
-import { configureHttp, createFastifyAdapter } from '@crm/service-kit';
 import { deleteTopology, testAmqpUrl, uniqueName } from '@crm/testing';
-import { AppModule } from '../src/app.module';
-import { gatewayConfig } from '../src/config/gateway.config';
-
-/** The token is the role: enough to test the gateway's own routes without an identity provider. */
-class RoleTokenVerifier extends TokenVerifier {
-  async verify(token: string): Promise<AuthenticatedUser> {
-    const roles = token.split(',').filter(isRole);
-    return { id: token, username: token, name: token, roles, clientId: 'crm-cli', token, expiresAt: new Date(Date.now() + 60_000) };
-  }
-}
+import { createGateway } from './support/gateway';
 
 async function startGateway(env: Record<string, string>): Promise<NestFastifyApplication> {
-  const config = gatewayConfig({ LOG_LEVEL: 'error', REALM_FILE: 'deploy/keycloak/realm-crm.json', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-    .overrideProvider(TokenVerifier)
-    .useClass(RoleTokenVerifier)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
-  configureHttp(app);
+  const app = await createGateway(env);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -4,25 +4,11 @@ import { createServer, IncomingMessage, request as httpRequest, Server, ServerRe
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { AuthenticatedUser, TokenVerifier } from '@crm/auth';
-import { isRole } from '@crm/contracts';
-import { configureHttp, createFastifyAdapter } from '@crm/service-kit';
-import { AppModule } from '../src/app.module';
-import { gatewayConfig } from '../src/config/gateway.config';
 import { UPLOAD_LIMIT_BYTES } from '../src/routing/upstream.client';
+import { GatewayUnderTest, startGateway } from './support/gateway';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MB = 1024 * 1024;
-
-/** The token is the role: enough to test forwarding without an identity provider. */
-class RoleTokenVerifier extends TokenVerifier {
-  async verify(token: string): Promise<AuthenticatedUser> {
-    const roles = token.split(',').filter(isRole);
-    return { id: token, username: token, name: token, roles, clientId: 'crm-cli', token, expiresAt: new Date(Date.now() + 60_000) };
-  }
-}
 
 /** What the stand-in service saw of each upload. */
 interface Received {
@@ -126,19 +112,6 @@ class StandInService {
   }
 }
 
-async function startGateway(env: Record<string, string>): Promise<{ app: NestFastifyApplication; url: string }> {
-  const config = gatewayConfig({ LOG_LEVEL: 'error', REALM_FILE: 'deploy/keycloak/realm-crm.json', RATE_LIMIT_BURST: '10000', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
-    .overrideProvider(TokenVerifier)
-    .useClass(RoleTokenVerifier)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
-  configureHttp(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpAdapter().getInstance().server.address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}/api/v1/opportunities` };
-}
-
 /** An upload of `size` bytes produced chunk by chunk, never held whole; `digest` is its sha256. */
 function generatedUpload(size: number) {
   const hash = createHash('sha256');
@@ -189,7 +162,7 @@ async function closedPort(): Promise<number> {
 
 describe('gateway: files stream through, both ways', () => {
   const service = new StandInService();
-  let gateway: { app: NestFastifyApplication; url: string };
+  let gateway: GatewayUnderTest;
   const auth = { authorization: 'Bearer supervisor' };
 
   beforeAll(async () => {
@@ -297,6 +270,19 @@ describe('gateway: files stream through, both ways', () => {
     const silent = await fetch(`${gateway.url}/silent`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: 'a,b\n' });
     expect(silent.status).toBe(504);
     expect(await silent.json()).toMatchObject({ code: 'GATEWAY.UPSTREAM_TIMEOUT' });
+  });
+
+  it('lets a slow upload take longer than the timeout as long as it moves', async () => {
+    const part = randomBytes(16 * 1024);
+    async function* trickle() {
+      for (let i = 0; i < 8; i++) {
+        yield part;
+        await new Promise((resolve) => setTimeout(resolve, 200)); // 1.6 s in all, the timeout is 1 s
+      }
+    }
+    const answer = await rawUpload(`${gateway.url}/upload`, trickle(), { 'content-type': 'text/csv' });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ bytes: 8 * part.length });
   });
 
   it('breaks the client’s download when the service breaks off mid-file (never a short file that looks whole)', async () => {

@@ -6,7 +6,7 @@ import { AuthError, AuthenticatedUser, CurrentUser } from '@crm/auth';
 import { currentCorrelationId } from '@crm/observability';
 import { findRoute } from './route-table';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
-import { installStreamedBodyParsers, UpstreamClient } from './upstream.client';
+import { installForwarding, UpstreamClient, UpstreamPool } from './upstream.client';
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
@@ -16,12 +16,13 @@ const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 export class ProxyController implements OnModuleInit {
   constructor(
     private readonly upstream: UpstreamClient,
+    private readonly pool: UpstreamPool,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  /** File uploads reach `forward` as unread streams (see UpstreamClient), before the server is ready. */
+  /** `reply.from` and unread upload streams (see UpstreamClient), before the server is ready. */
   onModuleInit(): void {
-    installStreamedBodyParsers(this.adapterHost.httpAdapter.getInstance());
+    installForwarding(this.adapterHost.httpAdapter.getInstance(), this.pool);
   }
 
   @All('*')
@@ -37,8 +38,7 @@ export class ProxyController implements OnModuleInit {
     if (!route.roles.some((role) => user.roles.includes(role))) {
       throw AuthError.forbidden(`Requires one of the roles: ${route.roles.join(', ')}.`);
     }
-    const response = await this.upstream.forward(route.service, request, currentCorrelationId());
-    // A Buffer, or a stream Fastify pipes to the client (and destroys if the client goes away).
-    reply.status(response.status).headers(response.headers).send(response.body);
+    // The answer streams to the client as it comes (and is cut off if the client goes away).
+    await this.upstream.forward(route.service, request, reply, currentCorrelationId());
   }
 }

@@ -1,17 +1,17 @@
-import { pipeline, Readable, Transform } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import replyFrom, { FastifyReplyFromOptions } from '@fastify/reply-from';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { injectTraceHeaders } from '@crm/observability';
 import { DRAINING_HEADER } from '@crm/service-kit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Agent, fetch } from 'undici';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Agent, Dispatcher } from 'undici';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { GatewayError, GatewayErrorCode } from './gateway.errors';
 import { ServiceName } from './route-table';
 
 /** Request headers passed on to a service; everything else (cookies, hop-by-hop) stays here. */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'accept-language', 'if-match', 'if-none-match'];
-/** Response headers passed back to the client (content-length only with a streamed body: Fastify sets it for buffered ones). */
+/** Response headers passed back to the client; content-length too, but not with a content-encoding. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'location', 'etag', 'retry-after', 'cache-control', 'content-disposition'];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
@@ -36,48 +36,47 @@ export const STREAMED_REQUEST_TYPES = [
   'application/octet-stream',
 ];
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** JSON (and other small bodies) buffered as before; files (xlsx, csv, …) streamed through. */
-  body: Buffer | Readable;
-}
-
 /**
- * Makes Fastify hand file uploads to the proxy as the unread request stream (`request.body`),
+ * Installs forwarding (`reply.from`, @fastify/reply-from over the gateway's undici pool) and
+ * makes Fastify hand file uploads to the proxy as the unread request stream (`request.body`)
  * instead of refusing their content type; JSON keeps its parser, limit and input guards.
  */
-export function installStreamedBodyParsers(fastify: FastifyInstance): void {
+export function installForwarding(fastify: FastifyInstance, pool: UpstreamPool): void {
   for (const type of STREAMED_REQUEST_TYPES) {
     if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, (_request, payload, done) => done(null, payload));
   }
+  // Retries are ours (another replica, not the same one again): reply-from retries nothing itself.
+  // (Its types name its own undici 7; the pool answers the same `request(options, callback)` call.)
+  const undici = pool as unknown as FastifyReplyFromOptions['undici'];
+  // Loaded with the server (not awaited here: that would load it ahead of Nest's error handler,
+  // and errors raised before a handler, like malformed JSON, would bypass problem+json).
+  void fastify.register(replyFrom, { undici, disableRequestLogging: true, retryMethods: [] });
 }
 
-/** Why a request never reached a service: nothing was sent, so any request may go elsewhere. */
-function connectionRefused(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code === 'ECONNREFUSED';
+/** The root cause's code of an error that reply-from and undici may have wrapped (ECONNREFUSED, …). */
+function rootCode(error: unknown): string | undefined {
+  let code: string | undefined;
+  for (let at = error as { code?: string; cause?: unknown } | undefined, depth = 0; at && depth < 5; at = at.cause as typeof at, depth++) {
+    if (typeof at.code === 'string') code = at.code;
+  }
+  return code;
 }
 
+/** Nothing was sent: the request may go to another replica, whatever its method. */
+const refused = (error: unknown) => rootCode(error) === 'ECONNREFUSED';
 /** The connection broke before an answer: the service may or may not have acted on the request. */
-function connectionLost(error: unknown): boolean {
-  const code = (error as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
-}
-
-/** JSON answers (and empty ones) are buffered as before; anything else is a file to stream. */
-function isBuffered(contentType: string | null): boolean {
-  return !contentType || /^application\/([\w.-]+\+)?json\b/i.test(contentType);
-}
+const lost = (error: unknown) => ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(rootCode(error) ?? '');
+const timedOut = (error: unknown) => ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT'].includes(rootCode(error) ?? '');
 
 /**
- * Aborts a request after `ms` without progress: before the answer for JSON (the spec's limit),
- * between chunks for streamed uploads and downloads, which may take longer than that in total.
+ * Aborts an upload after `ms` without progress: between its chunks (a big file may take longer
+ * than that in all) and, once it is sent, until the service's answer arrives.
  */
 class IdleTimeout {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
   readonly signal = this.controller.signal;
+  fired = false;
 
   constructor(private readonly ms: number) {
     this.touch();
@@ -85,7 +84,10 @@ class IdleTimeout {
 
   touch(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no progress for ${this.ms} ms`, 'TimeoutError')), this.ms);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new DOMException(`no progress for ${this.ms} ms`, 'TimeoutError'));
+    }, this.ms);
     this.timer.unref();
   }
 
@@ -96,7 +98,8 @@ class IdleTimeout {
 
 /**
  * A client's upload on its way to a service: pulled chunk by chunk as undici writes it (so the
- * client is slowed to the service's pace and nothing piles up here), counted against the limit.
+ * client is slowed to the service's pace and nothing piles up here, and a connection refused
+ * before the first write leaves it unread for another replica), counted against the limit.
  * The client's stream is never destroyed here: a refused upload is read to its end (within
  * bounds) so that the client, still sending, receives the 413.
  */
@@ -108,10 +111,17 @@ class UploadStream {
   constructor(
     private readonly source: Readable,
     private readonly limit: number,
-    private readonly onProgress: () => void,
+    readonly timeout: IdleTimeout,
   ) {}
 
-  async *chunks(): AsyncGenerator<Buffer> {
+  /** A fresh body for one attempt (undici destroys the body of a request that failed). */
+  body(): Readable {
+    const body = Readable.from(this.chunks(), { objectMode: false });
+    (body as UploadBody)[UPLOAD] = this;
+    return body;
+  }
+
+  private async *chunks(): AsyncGenerator<Buffer> {
     this.started = true;
     for (;;) {
       const chunk = this.source.read() as Buffer | null;
@@ -121,7 +131,7 @@ class UploadStream {
           this.exceeded = true;
           throw this.tooLarge();
         }
-        this.onProgress();
+        this.timeout.touch();
         yield chunk;
         continue;
       }
@@ -168,19 +178,52 @@ class UploadStream {
   }
 }
 
+const UPLOAD = Symbol('upload');
+type UploadBody = Readable & { [UPLOAD]?: UploadStream };
+
 /**
- * Forwards a request to the service that owns it, over HTTP, with the caller's token (services
- * verify it again), the correlation id and the W3C trace context. A service that is down or slow
- * becomes a 503 / 504 problem, never a hanging request. A replica that is restarting is passed
- * over: a refused connection is retried once on the next replica (or, behind a Kubernetes
- * Service, on whichever pod it picks), and so is a GET whose connection broke; a POST whose
- * connection broke is not, since the service may have applied it. A replica whose answers say
- * it is shutting down gets no new requests for a while, as Kubernetes takes it off a Service.
+ * The gateway's connections to the services (an undici Agent, pooled per origin), as reply-from
+ * calls it. Every request is limited by the pool's timeouts (UPSTREAM_TIMEOUT_MS until the
+ * answer's headers, and between its body's chunks), except uploads, which the upload's own idle
+ * timeout limits instead: undici's would count a slow client's whole upload against it.
+ */
+@Injectable()
+export class UpstreamPool implements OnModuleDestroy {
+  private readonly agent: Agent;
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    this.agent = new Agent({
+      keepAliveTimeout: UPSTREAM_IDLE_MS,
+      keepAliveMaxTimeout: UPSTREAM_IDLE_MS,
+      headersTimeout: config.upstreamTimeoutMs,
+      bodyTimeout: config.upstreamTimeoutMs,
+    });
+  }
+
+  request(options: Dispatcher.RequestOptions, callback: (error: Error | null, data: Dispatcher.ResponseData) => void): void {
+    const upload = (options.body as UploadBody | undefined)?.[UPLOAD];
+    this.agent.request(upload ? { ...options, headersTimeout: 0, signal: upload.timeout.signal } : options, callback);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+}
+
+/**
+ * Forwards a request to the service that owns it, over HTTP (@fastify/reply-from on the pooled
+ * undici agent), with the caller's token (services verify it again), the correlation id and the
+ * W3C trace context. A service that is down or slow becomes a 503 / 504 problem, never a hanging
+ * request. A replica that is restarting is passed over: a refused connection is retried once on
+ * the next replica (or, behind a Kubernetes Service, on whichever pod it picks), and so is a GET
+ * whose connection broke; a POST whose connection broke is not, since the service may have
+ * applied it. A replica whose answers say it is shutting down gets no new requests for a while,
+ * as Kubernetes takes it off a Service.
  *
  * Files pass through as streams both ways: an upload (csv, xlsx, octet-stream) is forwarded as it
  * arrives, at most UPLOAD_LIMIT_BYTES (413 beyond), and retried on another replica only when the
- * connection was refused before a byte of it was read; a non-JSON answer (an export) is streamed
- * back with its content-disposition and content-length.
+ * connection was refused before a byte of it was read; every answer is streamed back as it comes,
+ * with its content-length and content-disposition.
  */
 @Injectable()
 export class UpstreamClient {
@@ -188,22 +231,20 @@ export class UpstreamClient {
   private next = 0;
   /** Replicas that answered with the draining header, until when they are passed over. */
   private readonly draining = new Map<string, number>();
-  private readonly pool = new Agent({ keepAliveTimeout: UPSTREAM_IDLE_MS, keepAliveMaxTimeout: UPSTREAM_IDLE_MS });
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
-  async forward(service: ServiceName, request: FastifyRequest, correlationId: string | undefined): Promise<UpstreamResponse> {
-    const timeout = new IdleTimeout(this.config.upstreamTimeoutMs);
-    const upload = request.body instanceof Readable ? new UploadStream(request.body, UPLOAD_LIMIT_BYTES, () => timeout.touch()) : undefined;
+  /** Resolves once the service's answer is on its way to the client; rejects with a GatewayError. */
+  async forward(service: ServiceName, request: FastifyRequest, reply: FastifyReply, correlationId: string | undefined): Promise<void> {
+    const upload = request.body instanceof Readable ? new UploadStream(request.body, UPLOAD_LIMIT_BYTES, new IdleTimeout(this.config.upstreamTimeoutMs)) : undefined;
     try {
       if (upload && Number(request.headers['content-length']) > UPLOAD_LIMIT_BYTES) throw upload.tooLarge();
-      const response = await this.forwardOnce(service, request, correlationId, upload, timeout);
+      await this.forwardOnce(service, request, reply, correlationId, upload);
       // The service answered before reading the whole upload (a refusal): read and drop the rest,
       // or the client, still sending, would never get to the answer.
       if (upload) void upload.discard();
-      return response;
     } catch (error) {
-      timeout.clear();
+      upload?.timeout.clear();
       if (upload && (upload.exceeded || (error instanceof GatewayError && error.code === GatewayErrorCode.UploadTooLarge))) {
         await upload.discard();
         throw upload.tooLarge();
@@ -215,26 +256,26 @@ export class UpstreamClient {
   private async forwardOnce(
     service: ServiceName,
     request: FastifyRequest,
+    reply: FastifyReply,
     correlationId: string | undefined,
     upload: UploadStream | undefined,
-    timeout: IdleTimeout,
-  ): Promise<UpstreamResponse> {
+  ): Promise<void> {
     const bases = this.config.services[service];
     const first = this.pick(bases);
     try {
-      return await this.send(bases[first], request, correlationId, upload, timeout);
+      return await this.send(bases[first], request, reply, correlationId, upload);
     } catch (error) {
       if (upload?.exceeded) throw error;
       // A stream can be sent once: only a connection refused before undici pulled from it goes elsewhere.
-      const retry = upload ? connectionRefused(error) && !upload.started : connectionRefused(error) || (IDEMPOTENT.has(request.method) && connectionLost(error));
-      if (!retry) throw this.problem(service, error);
+      const retry = upload ? refused(error) && !upload.started : refused(error) || (IDEMPOTENT.has(request.method) && lost(error));
+      if (!retry) throw this.problem(service, error, upload);
       const other = bases[(first + 1) % bases.length];
-      this.logger.warn(`${service} at ${bases[first]} unreachable (${(error as { cause?: { code?: string } }).cause?.code}); retrying ${request.method} once on ${other}`);
+      this.logger.warn(`${service} at ${bases[first]} unreachable (${rootCode(error)}); retrying ${request.method} once on ${other}`);
       try {
-        return await this.send(other, request, correlationId, upload, timeout);
+        return await this.send(other, request, reply, correlationId, upload);
       } catch (second) {
         if (upload?.exceeded) throw second;
-        throw this.problem(service, second);
+        throw this.problem(service, second, upload);
       }
     }
   }
@@ -249,77 +290,54 @@ export class UpstreamClient {
     return this.next++ % bases.length;
   }
 
-  private async send(
-    base: string,
-    request: FastifyRequest,
-    correlationId: string | undefined,
-    upload: UploadStream | undefined,
-    timeout: IdleTimeout,
-  ): Promise<UpstreamResponse> {
-    const headers: Record<string, string> = {};
+  private send(base: string, request: FastifyRequest, reply: FastifyReply, correlationId: string | undefined, upload: UploadStream | undefined): Promise<void> {
+    if (upload) request.body = upload.body();
+    return new Promise<void>((resolve, reject) => {
+      // The path only: reply-from adds the query string from the request's URL.
+      reply.from(base + request.url.split('?', 1)[0], {
+        rewriteRequestHeaders: (_request, headers) => this.requestHeaders(request, headers, correlationId),
+        rewriteHeaders: (headers) => this.responseHeaders(base, headers),
+        onResponse: (_request, _reply, response) => {
+          upload?.timeout.clear();
+          reply.send(response.stream);
+          resolve();
+        },
+        onError: (_reply, { error }) => reject(error),
+      });
+    });
+  }
+
+  private requestHeaders(request: FastifyRequest, given: Record<string, unknown>, correlationId: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { host: String(given.host) };
     for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = request.headers[name];
+      const value = given[name];
       if (typeof value === 'string') headers[name] = value;
     }
+    // The length of a JSON body as reply-from re-encoded it; an upload goes chunked.
+    if (!(request.body instanceof Readable) && given['content-length'] !== undefined) headers['content-length'] = String(given['content-length']);
     if (correlationId) headers['x-correlation-id'] = correlationId;
     headers['x-forwarded-for'] = request.ip;
     headers['x-forwarded-proto'] = request.protocol;
     injectTraceHeaders(headers);
-    const hasBody = !['GET', 'HEAD', 'DELETE'].includes(request.method) && request.body !== undefined;
-    const body = upload ? upload.chunks() : hasBody ? (typeof request.body === 'string' ? request.body : JSON.stringify(request.body)) : undefined;
-    const response = await fetch(new URL(request.url, base), {
-      method: request.method,
-      headers,
-      body,
-      ...(upload ? { duplex: 'half' as const } : {}),
-      signal: timeout.signal,
-      redirect: 'manual',
-      dispatcher: this.pool,
-    });
-    if (response.headers.get(DRAINING_HEADER) === 'true') this.draining.set(base, Date.now() + DRAINING_AVOID_MS);
-    const responseHeaders: Record<string, string> = {};
+    return headers;
+  }
+
+  private responseHeaders(base: string, given: Record<string, unknown>): Record<string, string> {
+    if (given[DRAINING_HEADER] === 'true') this.draining.set(base, Date.now() + DRAINING_AVOID_MS);
+    const headers: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = response.headers.get(name);
-      if (value !== null) responseHeaders[name] = value;
+      const value = given[name];
+      if (typeof value === 'string') headers[name] = value;
     }
-    if (!response.body || isBuffered(response.headers.get('content-type'))) {
-      // Inside the caller's try: a service that stalls or resets mid-body is a 504/503 too, not a 500.
-      const buffered = Buffer.from(await response.arrayBuffer());
-      timeout.clear();
-      return { status: response.status, headers: responseHeaders, body: buffered };
-    }
-    // fetch has decoded any content-encoding, so the upstream length holds only for an unencoded body.
-    const length = response.headers.get('content-length');
-    if (length !== null && !response.headers.get('content-encoding')) responseHeaders['content-length'] = length;
-    return { status: response.status, headers: responseHeaders, body: this.streamed(response.body as ReadableStream<Uint8Array>, timeout) };
+    if (typeof given['content-length'] === 'string' && given['content-encoding'] === undefined) headers['content-length'] = given['content-length'];
+    return headers;
   }
 
-  /**
-   * The service's answer as a Node stream for Fastify: each chunk resets the idle timeout; a
-   * service that breaks off mid-file breaks the client's download too (never a clean but short
-   * file), and a client that goes away cancels the upstream request.
-   */
-  private streamed(body: ReadableStream<Uint8Array>, timeout: IdleTimeout): Readable {
-    const progress = new Transform({
-      transform(chunk, _encoding, callback) {
-        timeout.touch();
-        callback(null, chunk);
-      },
-      flush(callback) {
-        timeout.clear();
-        callback();
-      },
-    });
-    return pipeline(Readable.fromWeb(body), progress, (error) => {
-      timeout.clear();
-      if (error && error.name !== 'AbortError') this.logger.warn(`streamed answer broken off: ${error.message}`);
-    });
-  }
-
-  private problem(service: ServiceName, error: unknown): GatewayError {
-    if ((error as Error).name === 'TimeoutError') {
+  private problem(service: ServiceName, error: unknown, upload: UploadStream | undefined): GatewayError {
+    if (timedOut(error) || upload?.timeout.fired) {
       return new GatewayError(GatewayErrorCode.UpstreamTimeout, `The ${service} service did not answer in time.`);
     }
+    if (!refused(error) && !lost(error)) this.logger.warn(`${service}: forwarding failed: ${(error as Error)?.message} (${rootCode(error)})`);
     return new GatewayError(GatewayErrorCode.UpstreamUnavailable, `The ${service} service is unavailable.`);
   }
 }
