@@ -30,7 +30,7 @@ describe('broker outage during a stream of changes', () => {
   beforeAll(async () => {
     rabbit = await PrivateRabbit.start(5699);
     await subscribe();
-    system = await startCrm({ amqpUrl: rabbit.url, exchange, env: { RATE_LIMIT_BURST: '10000' } });
+    system = await startCrm({ amqpUrl: rabbit.url, exchange, env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
   }, 180_000);
 

@@ -51,7 +51,7 @@ describe('a successful opportunity becomes a customer, exactly once', () => {
     system = await startCrm({
       amqpUrl: testAmqpUrl(),
       exchange,
-      env: { RATE_LIMIT_BURST: '10000' },
+      env: { RATE_LIMIT_MAX: '10000' },
       serviceEnvOf: { customer: { DB_DRIVER: 'postgresql', DB_URL: pgUrl, DB_SCHEMA: schema } },
       replicas: { customer: 2 },
     });

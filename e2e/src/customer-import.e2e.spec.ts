@@ -52,7 +52,7 @@ describe('customer import and export end to end', () => {
 
   beforeAll(async () => {
     // A file still running after half a second is answered 202, so the large file is polled.
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange: uniqueName('crm.events.e2e-import'), env: { RATE_LIMIT_BURST: '10000', IMPORT_ANSWER_WITHIN_MS: '500' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange: uniqueName('crm.events.e2e-import'), env: { RATE_LIMIT_MAX: '10000', IMPORT_ANSWER_WITHIN_MS: '500' } });
     api = new ApiClient(system);
   }, 120_000);
 

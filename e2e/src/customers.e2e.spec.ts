@@ -42,7 +42,7 @@ describe('customers end to end', () => {
 
   beforeAll(async () => {
     subscriber = await TestSubscriber.bind({ exchange, pattern: 'customer.#', exchangeArguments: eventsExchangeArguments({ service: 'customer', exchange }) });
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_BURST: '10000', RATE_LIMIT_PER_SECOND: '1000' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
     for (const login of ['admin', 'supervisor', 'manager1', 'manager2', 'executive'] as const) {
       ids[login] = (await api.call(login, 'GET', '/me')).body.id;

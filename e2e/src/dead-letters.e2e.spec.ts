@@ -42,7 +42,7 @@ describe('dead letters through the gateway (admin)', () => {
   const unroutedIds = async () => (await api.call('admin', 'GET', `/admin/dead-letters/${unrouted}`)).body.items.map((i: { id: string }) => i.id);
 
   beforeAll(async () => {
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_BURST: '10000' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
   }, 120_000);
 

@@ -19,7 +19,7 @@ describe('data dictionary end to end', () => {
 
   beforeAll(async () => {
     subscriber = await TestSubscriber.bind({ exchange, pattern: 'basedata.#', exchangeArguments: eventsExchangeArguments({ service: 'customer', exchange }) });
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_BURST: '10000' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
   }, 120_000);
 

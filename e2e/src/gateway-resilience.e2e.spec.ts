@@ -11,7 +11,7 @@ describe('gateway rate limits and service outages', () => {
     system = await startCrm({
       amqpUrl: testAmqpUrl(),
       exchange: uniqueName('crm.events.gw'),
-      env: { RATE_LIMIT_BURST: '5', RATE_LIMIT_PER_SECOND: '0.2', UPSTREAM_TIMEOUT_MS: '3000' },
+      env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_SECONDS: '60', UPSTREAM_TIMEOUT_MS: '3000' },
     });
     api = new ApiClient(system);
   }, 120_000);

@@ -33,7 +33,7 @@ describe('sales opportunities end to end', () => {
       pattern: 'marketing.#',
       exchangeArguments: eventsExchangeArguments({ service: 'marketing', exchange }),
     });
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_BURST: '10000' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange, env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
     for (const login of ['supervisor', 'manager1', 'manager2', 'executive'] as const) {
       ids[login] = (await api.call(login, 'GET', '/me')).body.id;

@@ -48,7 +48,7 @@ describe('development plans end to end', () => {
   }
 
   beforeAll(async () => {
-    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange: uniqueName('crm.events.e2e'), env: { RATE_LIMIT_BURST: '10000' } });
+    system = await startCrm({ amqpUrl: testAmqpUrl(), exchange: uniqueName('crm.events.e2e'), env: { RATE_LIMIT_MAX: '10000' } });
     api = new ApiClient(system);
     for (const login of ['supervisor', 'manager1', 'manager2', 'executive'] as const) {
       ids[login] = (await api.call(login, 'GET', '/me')).body.id;

@@ -21,7 +21,7 @@ describe('a rolling restart of a service under load', () => {
     system = await startCrm({
       amqpUrl: testAmqpUrl(),
       exchange: uniqueName('crm.events.roll'),
-      env: { RATE_LIMIT_BURST: '100000', RATE_LIMIT_PER_SECOND: '100000' },
+      env: { RATE_LIMIT_MAX: '100000' },
       serviceEnv: { SHUTDOWN_DRAIN_DELAY_MS: '3000', SHUTDOWN_TIMEOUT_MS: '10000' },
       serviceEnvOf: { marketing: { DB_DRIVER: 'postgresql', DB_URL: pgUrl, DB_SCHEMA: schema } },
       replicas: { marketing: 2 },

@@ -23,8 +23,11 @@ export const gatewayEnvSchema = z.object({
   CUSTOMER_URL: urls.default(['http://127.0.0.1:3102']),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
-  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(60),
-  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0.1).default(10),
+  /** Requests each signed-in user may send per window (429 with Retry-After beyond). */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** Shared rate-limit counters for all gateway replicas; unset: each counts in its own memory. */
+  REDIS_URL: z.string().url().optional(),
   /** Browser origins allowed to call the API (the web console), comma separated. */
   CORS_ORIGINS: z
     .string()
@@ -38,7 +41,7 @@ export interface GatewayConfig {
   /** Each service's base URLs: a Kubernetes Service (one URL) or its replicas. */
   services: Record<ServiceName, string[]>;
   upstreamTimeoutMs: number;
-  rateLimit: { burst: number; perSecond: number };
+  rateLimit: { max: number; windowSeconds: number; redisUrl?: string };
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -49,6 +52,6 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     env: parsed,
     services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
-    rateLimit: { burst: parsed.RATE_LIMIT_BURST, perSecond: parsed.RATE_LIMIT_PER_SECOND },
+    rateLimit: { max: parsed.RATE_LIMIT_MAX, windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS, redisUrl: parsed.REDIS_URL },
   };
 }
