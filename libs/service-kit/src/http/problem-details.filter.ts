@@ -71,7 +71,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = toProblem(error, request.url);
     if (body.status >= 500) {
-      this.logger.error(`${request.method} ${request.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+      this.logger.error(`${request.method} ${request.url} failed`, error instanceof Error ? error : new Error(String(error)));
     }
     const retryAfter = (error as { retryAfter?: unknown })?.retryAfter;
     if (body.status === HttpStatus.TOO_MANY_REQUESTS && typeof retryAfter === 'number') {
