@@ -28,7 +28,7 @@ function matching(modules: string[], pattern: RegExp): string[] {
 
 /**
  * What production processes carry: never the development identity provider (or oidc-provider),
- * and only the database driver that is configured. Runs against dist/ (npm test builds first).
+ * only the database driver that is configured, and in the gateway no database at all. Runs against dist/ (npm test builds first).
  */
 describe('production import graphs', () => {
   beforeAll(() => {
@@ -41,6 +41,11 @@ describe('production import graphs', () => {
     const modules = loadedBy(`dist/apps/${app}/src/app.module.js`);
     expect(modules.length).toBeGreaterThan(100);
     expect(matching(modules, /libs\/identity\/src\/dev-provider\/|node_modules\/oidc-provider\//)).toEqual([]);
+  });
+
+  it('keeps the gateway (no database, no consumer) free of the ORM and the messaging platform', () => {
+    const modules = loadedBy('dist/apps/gateway/src/app.module.js');
+    expect(matching(modules, /node_modules\/@mikro-orm\/|node_modules\/@nestjs\/microservices\/|libs\/persistence\/|libs\/messaging\/src\/(outbox|inbox|consumer)\//)).toEqual([]);
   });
 
   it('loads the configured database driver and no other', () => {

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule, Public } from '@crm/auth';
 import { HealthModule, ObservabilityModule } from '@crm/observability';
-import { createValidationPipe, ProblemDetailsFilter, UserDirectoryModule } from '@crm/service-kit';
+import { createValidationPipe, ProblemDetailsFilter, UserDirectoryModule } from '@crm/service-kit/http';
 import { DeadLettersController } from './admin/dead-letters.controller';
 import { DeadLettersService } from './admin/dead-letters.service';
 import { GATEWAY_CONFIG, GatewayConfig } from './config/gateway.config';

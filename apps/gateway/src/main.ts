@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { JsonLogger } from '@crm/observability';
-import { configureHttp, createFastifyAdapter } from '@crm/service-kit';
+import { configureHttp, createFastifyAdapter } from '@crm/service-kit/http';
 import { AppModule } from './app.module';
 import { gatewayConfig } from './config/gateway.config';
 import { OpenApiAggregator } from './docs/openapi-aggregator';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiResponse, ApiTags, getSchemaPath, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '@crm/auth';
-import { ApiProblemResponses, ProblemDetailsDto } from '@crm/service-kit';
+import { ApiProblemResponses, ProblemDetailsDto } from '@crm/service-kit/http';
 import { DeadLettersService } from './dead-letters.service';
 import {
   DeadLetterDetailResponse,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DeadLetterAdmin, DeadLetterDetail, DeadLetterList, DeadLetterOutcome, DeadLetterQueueInfo, DeadLetterSelector } from '@crm/messaging';
+import { DeadLetterAdmin, DeadLetterDetail, DeadLetterList, DeadLetterOutcome, DeadLetterQueueInfo, DeadLetterSelector } from '@crm/messaging/admin';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { SERVICE_NAMES } from '../routing/route-table';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { normalizeNullableRefs } from '@crm/service-kit';
+import { normalizeNullableRefs } from '@crm/service-kit/http';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 
 const REFRESH_MS = 30_000;

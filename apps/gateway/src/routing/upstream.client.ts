@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import replyFrom, { FastifyReplyFromOptions } from '@fastify/reply-from';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { injectTraceHeaders } from '@crm/observability';
-import { DRAINING_HEADER } from '@crm/service-kit';
+import { DRAINING_HEADER } from '@crm/service-kit/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Agent, Dispatcher } from 'undici';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';

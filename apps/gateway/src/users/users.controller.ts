@@ -4,7 +4,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { Role, ROLES } from '@crm/contracts';
 import { AuthenticatedUser, CurrentUser } from '@crm/auth';
 import { DirectoryUser, UserDirectory } from '@crm/identity';
-import { ApiProblemResponses, PageMetaDto, PageQueryDto } from '@crm/service-kit';
+import { ApiProblemResponses, PageMetaDto, PageQueryDto } from '@crm/service-kit/http';
 
 export class ListUsersQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AuthenticatedUser, TokenVerifier } from '@crm/auth';
 import { isRole } from '@crm/contracts';
-import { configureHttp, createFastifyAdapter } from '@crm/service-kit';
+import { configureHttp, createFastifyAdapter } from '@crm/service-kit/http';
 import { AppModule } from '../../src/app.module';
 import { gatewayConfig } from '../../src/config/gateway.config';
 
