@@ -203,7 +203,8 @@ describe.each([
       const secrets = secretsOf(deployment(service).spec.template!.spec.containers[0]);
       expect(secrets).toEqual(expect.arrayContaining([`${service}-db-app`, `${service}-amqp`, 'crm-keycloak-admin']));
     }
-    expect(secretsOf(deployment('gateway').spec.template!.spec.containers[0])).toEqual(['crm-keycloak-admin']);
+    // The gateway: the users directory, and the Redis its replicas share for the rate limit.
+    expect(secretsOf(deployment('gateway').spec.template!.spec.containers[0]).sort()).toEqual(['crm-keycloak-admin', 'gateway-redis']);
 
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     for (const secret of new Set(workloads.flatMap(podContainers).flatMap(secretsOf))) expect(readme).toContain(`\`${secret}\``);
