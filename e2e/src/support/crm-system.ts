@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fetchPasswordGrantToken } from '@crm/identity/dev-provider';
 import { topologyNames } from '@crm/messaging';
 import { deleteTopology } from '@crm/testing';
-import { OpenApiResponseValidator } from './openapi-validator';
+import { OpenApiContractValidator } from './openapi-validator';
 
 /** Services that consume events, so declare queues of their own. */
 const CONSUMING_SERVICES = ['customer'];
@@ -72,18 +72,21 @@ export type Login = 'admin' | 'supervisor' | 'manager1' | 'manager2' | 'executiv
 
 export class ApiClient {
   private readonly tokens = new Map<Login, string>();
-  private contract?: Promise<OpenApiResponseValidator>;
+  private contract?: Promise<OpenApiContractValidator>;
 
   constructor(private readonly system: RunningSystem) {}
 
   /**
    * Every response must be one the served OpenAPI document describes (status, content type, body
-   * schema): drift between the code and the document fails the test that saw it. Set
+   * schema), and every JSON request a service accepted one it allows: drift between the code and
+   * the document fails the test that saw it. Set
    * CRM_OPENAPI_REPORT=<file> to list the problems there instead of failing.
    */
-  private async checkContract(method: string, path: string, status: number, contentType: string | null, body: unknown): Promise<void> {
-    this.contract ??= OpenApiResponseValidator.load(this.system.urls.gateway);
-    const problems = (await this.contract).check(method, `/api/v1${path}`, status, contentType, body);
+  private async checkContract(method: string, path: string, sent: unknown, status: number, contentType: string | null, body: unknown): Promise<void> {
+    this.contract ??= OpenApiContractValidator.load(this.system.urls.gateway);
+    const contract = await this.contract;
+    const problems = contract.check(method, `/api/v1${path}`, status, contentType, body);
+    if (status >= 200 && status < 300 && sent !== null && typeof sent === 'object') problems.push(...contract.checkAcceptedRequest(method, `/api/v1${path}`, sent));
     if (problems.length === 0) return;
     if (process.env.CRM_OPENAPI_REPORT) {
       appendFileSync(process.env.CRM_OPENAPI_REPORT, problems.map((p) => `${p}\n`).join(''));
@@ -123,7 +126,7 @@ export class ApiClient {
     } catch {
       // not JSON (e.g. the docs page)
     }
-    await this.checkContract(method, path, response.status, response.headers.get('content-type'), parsed);
+    await this.checkContract(method, path, body, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed, headers: response.headers };
   }
 }

@@ -1,4 +1,4 @@
-import { OpenApiResponseValidator } from './openapi-validator';
+import { OpenApiContractValidator } from './openapi-validator';
 
 const ref = { $ref: '#/components/schemas/UserRef' };
 const document = {
@@ -12,6 +12,13 @@ const document = {
       },
     },
     '/api/v1/things/export': { get: { responses: { '200': { content: { 'text/csv': {} } } } } },
+    '/api/v1/things': {
+      post: {
+        requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, source: { type: 'string' } } } } } },
+        responses: { '201': { content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+    '/api/v1/things/{id}/touch': { post: { responses: { '204': {} } } },
   },
   components: {
     schemas: {
@@ -30,8 +37,8 @@ const document = {
   },
 };
 
-describe('OpenApiResponseValidator', () => {
-  const validator = new OpenApiResponseValidator(document);
+describe('OpenApiContractValidator', () => {
+  const validator = new OpenApiContractValidator(document);
   const thing = (overrides: object) => ({ name: 'n', note: null, owner: { id: 'u' }, assignee: null, ...overrides });
 
   it('accepts what the document describes', () => {
@@ -54,5 +61,12 @@ describe('OpenApiResponseValidator', () => {
 
   it('matches a static path before a templated one', () => {
     expect(validator.check('GET', '/api/v1/things/export', 200, 'text/csv', 'a,b')).toEqual([]);
+  });
+
+  it('checks a JSON request a service accepted against the request schema', () => {
+    expect(validator.checkAcceptedRequest('POST', '/api/v1/things', { name: 'n', source: 'web' })).toEqual([]);
+    // A field the service takes as text but the document types otherwise (as `source` once was).
+    expect(validator.checkAcceptedRequest('POST', '/api/v1/things', { name: 'n', source: {} })).toEqual([expect.stringContaining('body/source')]);
+    expect(validator.checkAcceptedRequest('POST', '/api/v1/things/1/touch', { at: 1 })[0]).toContain('does not describe');
   });
 });

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 
 type Schema = Record<string, unknown>;
 interface Operation {
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
 }
 interface OpenApiDocument {
@@ -11,13 +12,14 @@ interface OpenApiDocument {
 }
 
 /**
- * Checks real responses against the served OpenAPI document (the gateway's merged one), so that
+ * Checks real traffic against the served OpenAPI document (the gateway's merged one), so that
  * a client generated from it would work: the status must be documented for the operation, the
- * content type must be one it lists, and a JSON body must match the schema. OpenAPI 3.0 schemas
+ * content type must be one it lists, and a JSON body must match the schema; and a JSON request a
+ * service accepted must match the request schema (else a generated client could not send it). OpenAPI 3.0 schemas
  * are read as JSON Schema with `nullable` meaning what 3.0.3 says: null only where the schema's
  * own `type` allows it (so a nullable `allOf: [$ref]` does not accept null).
  */
-export class OpenApiResponseValidator {
+export class OpenApiContractValidator {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly routes: { method: string; template: string; pattern: RegExp; operation: Operation }[] = [];
@@ -33,14 +35,39 @@ export class OpenApiResponseValidator {
     this.routes.sort((a, b) => Number(a.template.includes('{')) - Number(b.template.includes('{')));
   }
 
-  static async load(gatewayUrl: string): Promise<OpenApiResponseValidator> {
-    return new OpenApiResponseValidator((await (await fetch(`${gatewayUrl}/api/docs-json`)).json()) as OpenApiDocument);
+  static async load(gatewayUrl: string): Promise<OpenApiContractValidator> {
+    return new OpenApiContractValidator((await (await fetch(`${gatewayUrl}/api/docs-json`)).json()) as OpenApiDocument);
+  }
+
+  /** The problems with a JSON request body that a service accepted; empty when the document allows it. */
+  checkAcceptedRequest(method: string, url: string, body: unknown): string[] {
+    const path = new URL(url, 'http://x').pathname;
+    const route = this.route(method, path);
+    if (!route) return [];
+    const where = `${method} ${route.template} request`;
+    const schema = route.operation.requestBody?.content?.['application/json']?.schema;
+    if (!schema) return [`${where}: accepted a JSON body the document does not describe`];
+    return this.validate(`${route.method} ${route.template} request`, schema, body).map((problem) => `${where}: body${problem}`);
+  }
+
+  private route(method: string, path: string) {
+    return this.routes.find((r) => r.method === method && r.pattern.test(path));
+  }
+
+  private validate(key: string, schema: Schema, value: unknown): string[] {
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(toJsonSchema(schema));
+      this.compiled.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
   }
 
   /** The problems with one response; empty when the document describes it. */
   check(method: string, url: string, status: number, contentType: string | null, body: unknown): string[] {
     const path = new URL(url, 'http://x').pathname;
-    const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
+    const route = this.route(method, path);
     // The gateway answers paths no service has with 404 (and tokenless calls to them with 401).
     if (!route) return status === 404 || status === 401 ? [] : [`${method} ${path} → ${status}: no such operation in the document`];
     const responses = route.operation.responses ?? {};
@@ -53,14 +80,7 @@ export class OpenApiResponseValidator {
     if (!content[media]) return [`${where}: content type ${media || '(none)'} not documented (documented: ${Object.keys(content).join(', ')})`];
     const schema = content[media].schema;
     if (!schema || !/json/.test(media)) return [];
-    const key = `${route.method} ${route.template} ${status} ${media}`;
-    let validate = this.compiled.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(toJsonSchema(schema));
-      this.compiled.set(key, validate);
-    }
-    if (validate(body)) return [];
-    return (validate.errors ?? []).map((error) => `${where}: body${error.instancePath} ${error.message}`);
+    return this.validate(`${route.method} ${route.template} ${status} ${media}`, schema, body).map((problem) => `${where}: body${problem}`);
   }
 }
 
