@@ -8,6 +8,7 @@ import { TokenVerifier } from '../token-verifier';
 import { KeySetCache } from './key-set-cache';
 import { RefreshLimiter } from './refresh-limiter';
 import { rotationOf } from './rotation-internals';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface KeycloakConnectVerifierOptions extends AuthModuleOptions {
   /** Key-set fetches allowed at once (default 3: cold start, a rotation, one spare). */
@@ -19,7 +20,12 @@ export interface KeycloakConnectVerifierOptions extends AuthModuleOptions {
   jwksTimeoutMs?: number;
   /** Allowed clock difference with Keycloak for `nbf` (default 5 s). */
   clockToleranceSeconds?: number;
+  /** Verified tokens kept in memory (default 5,000; see VerifiedTokens). */
+  verifiedTokensMax?: number;
 }
+
+/** A verified token is answered from memory at most this long (and never past the key set's max age). */
+const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 
 /** keycloak-connect's rejection messages (grant-manager.js) mapped to phrases safe to return. */
 const LIBRARY_REASONS: [RegExp, string][] = [
@@ -40,6 +46,7 @@ export class KeycloakConnectTokenVerifier extends TokenVerifier {
   private readonly logger = new Logger(KeycloakConnectTokenVerifier.name);
   private readonly keycloak: Keycloak.Keycloak;
   private readonly keys: KeySetCache;
+  private readonly verified: VerifiedTokens;
 
   constructor(private readonly options: KeycloakConnectVerifierOptions) {
     super();
@@ -64,10 +71,14 @@ export class KeycloakConnectTokenVerifier extends TokenVerifier {
         timeoutMs: options.jwksTimeoutMs ?? 5_000,
       },
     );
+    const keySetMaxAgeMs = options.jwksMaxAgeMs ?? 10 * 60_000;
+    this.verified = new VerifiedTokens(options.verifiedTokensMax ?? 5_000, Math.min(VERIFIED_TOKEN_MAX_AGE_MS, keySetMaxAgeMs));
   }
 
   async verify(accessToken: string): Promise<AuthenticatedUser> {
     if (typeof accessToken !== 'string' || accessToken.length === 0) throw AuthError.missing();
+    const known = this.verified.get(accessToken);
+    if (known) return known;
     const { header, claims } = decodeUnverified(accessToken);
     // The library always verifies RSA-SHA256 whatever the header says; refuse anything else
     // outright so that `none`/HS256 tokens never reach it.
@@ -84,11 +95,13 @@ export class KeycloakConnectTokenVerifier extends TokenVerifier {
       this.logger.debug(`keycloak-connect rejected an access token: ${message}`);
       throw AuthError.invalid(LIBRARY_REASONS.find(([pattern]) => pattern.test(message))?.[1] ?? 'rejected');
     }
-    return toAuthenticatedUser(accessToken, claims, {
+    const user = toAuthenticatedUser(accessToken, claims, {
       audience: this.options.audience,
       allowedClients: this.options.allowedClients,
       clockToleranceSeconds: this.options.clockToleranceSeconds ?? 5,
       now: new Date(),
     });
+    this.verified.remember(accessToken, user);
+    return user;
   }
 }
