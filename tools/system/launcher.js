@@ -8,6 +8,12 @@ const fs = require('node:fs');
 
 const ROOT = path.join(__dirname, '..', '..');
 const REGISTER = path.join(ROOT, 'tools', 'register-paths.js');
+/**
+ * V8 sizes the young generation from the heap limit (up to 128 MB here), and keeps it once grown:
+ * a process idled with ~190 MB resident of which 54 MB were live. 16 MB semi-spaces keep boot and
+ * load peaks down at a small cost in scavenges; the Kubernetes manifests set the same.
+ */
+const V8_FLAGS = ['--max-semi-space-size=16'];
 
 /** The services that exist so far; a new service adds one line here and its URL to the gateway. */
 const SERVICES = [
@@ -43,7 +49,7 @@ function brokerReachable(amqpUrl, timeoutMs = 2000) {
 }
 
 function run(name, script, env, log) {
-  const child = spawn(process.execPath, ['-r', REGISTER, path.join(ROOT, 'dist', script)], {
+  const child = spawn(process.execPath, [...V8_FLAGS, '-r', REGISTER, path.join(ROOT, 'dist', script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
