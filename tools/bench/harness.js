@@ -1,6 +1,7 @@
 // What every bench scenario shares: tokens from the identity provider, the request loop with
-// percentiles and throughput, the table printer, processes' resident memory, and the broker
-// topology a run leaves behind. Plain JavaScript: it runs after the build, next to dist/.
+// percentiles and throughput, the table printer, processes' resident memory (also sampled during
+// load), and the broker topology a run leaves behind. Plain JavaScript: it runs after the build,
+// next to dist/.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 const amqp = require('amqplib');
@@ -145,28 +146,64 @@ function displayWidth(text) {
 const padEnd = (text, width) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 const padStart = (text, width) => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
-/** VmRSS and VmHWM (peak) in MiB of each process the launcher started (Linux /proc). */
-function residentMemory(children) {
-  return children.map((child) => {
+/** VmRSS and VmHWM (the kernel's peak) in MiB of each process ({label, pid}; Linux /proc). */
+function residentMemory(processes) {
+  return processes.map((child) => {
+    let status = '';
+    try {
+      status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    } catch {
+      // exited, or not Linux: NaN below
+    }
     const kib = (field) => {
-      try {
-        const match = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-        return match ? Number(match[1]) / 1024 : NaN;
-      } catch {
-        return NaN; // exited, or not Linux
-      }
+      const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+      return match ? Number(match[1]) / 1024 : NaN;
     };
     return { label: child.label, pid: child.pid, rss: kib('VmRSS'), peak: kib('VmHWM') };
   });
 }
 
-function printMemory(before, after) {
-  console.log('\n### resident memory per process (MiB)\n');
-  console.log('| process | pid | RSS before | RSS after | peak RSS |');
-  console.log('|---|--:|--:|--:|--:|');
+/**
+ * Every process's RSS every 250 ms while a scenario runs, keeping each one's highest: the peak
+ * *during* the load. VmHWM cannot say that, it holds the highest since the process started.
+ */
+class MemorySampler {
+  constructor(processes, intervalMs = 250) {
+    this.processes = processes;
+    this.intervalMs = intervalMs;
+    this.peaks = new Map();
+  }
+
+  start() {
+    this.peaks.clear();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+  }
+
+  sample() {
+    for (const { pid, rss } of residentMemory(this.processes)) {
+      if (!(this.peaks.get(pid) >= rss)) this.peaks.set(pid, rss);
+    }
+  }
+
+  /** pid → highest sampled RSS (MiB), the last sample taken now. */
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+    return new Map(this.peaks);
+  }
+}
+
+/** One row per process: RSS before, the sampled peak during, right after, after the idle wait; VmHWM. */
+function printMemory(title, { before, peaks, after, idle, idleSeconds }) {
+  console.log(`\n### ${title}\n`);
+  const idleHeader = idleSeconds > 0 ? ` after ${idleSeconds} s idle |` : '';
+  console.log(`| process | pid | before | peak during load | right after |${idleHeader} VmHWM |`);
+  console.log(`|---|--:|--:|--:|--:|${idleSeconds > 0 ? '--:|' : ''}--:|`);
   for (const entry of after) {
-    const earlier = before.find((b) => b.pid === entry.pid);
-    console.log(`| ${entry.label} | ${entry.pid} | ${ms(earlier?.rss)} | ${ms(entry.rss)} | ${ms(entry.peak)} |`);
+    const of = (snapshot) => ms(snapshot?.find((e) => e.pid === entry.pid)?.rss);
+    const idleCell = idleSeconds > 0 ? ` ${of(idle)} |` : '';
+    console.log(`| ${entry.label} | ${entry.pid} | ${of(before)} | ${ms(peaks.get(entry.pid))} | ${ms(entry.rss)} |${idleCell} ${ms(entry.peak)} |`);
   }
 }
 
@@ -199,4 +236,4 @@ async function deleteRunTopology({ amqpUrl, exchange, queuePrefix, services }) {
   }
 }
 
-module.exports = { Tokens, Api, measure, percentiles, sampleRow, printTable, residentMemory, printMemory, deleteRunTopology };
+module.exports = { Tokens, Api, measure, percentiles, sampleRow, printTable, residentMemory, MemorySampler, printMemory, deleteRunTopology };
