@@ -11,3 +11,5 @@ export * from './mssql/mssql-ddl';
 export * from './nest/persistence-health';
 export * from './nest/persistence.module';
 export * from './paging/newest-first';
+export * from './text-search/text-index';
+export * from './text-search/text-match';

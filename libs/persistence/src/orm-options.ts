@@ -9,6 +9,7 @@ import type { SqliteDriver } from '@mikro-orm/sqlite';
 import type { DbDriverName, MigrationsForService } from './migrations/migrations-for-service';
 import { PersistenceError, PersistenceErrorCode } from './persistence.errors';
 import { schemaNameFor } from './schema-name';
+import { checkTextIndexDeclaration, declareTrigramIndexes, TEXT_INDEX_TABLES, TEXT_INDEX_VIEWS } from './text-search/text-index';
 
 /** Exactly the `databaseEnv` fragment of @crm/config, parsed. */
 export interface DatabaseSettings {
@@ -59,17 +60,32 @@ export function createOrmOptions(input: ServiceOrmInput): Partial<Options> {
       snapshot: false,
       silent: true,
     },
+    // Text indexes are made by hand-written migrations (FTS5 tables, views and triggers on SQLite;
+    // see text-search/text-index.ts): the schema diff must neither drop them nor trip over them.
+    schemaGenerator: { skipTables: [TEXT_INDEX_TABLES], skipViews: [TEXT_INDEX_VIEWS], ignoreTriggers: true },
   };
   // Only the configured driver is loaded: SQL Server's alone is 120 modules a SQLite or
   // PostgreSQL process would otherwise carry for nothing.
   switch (db.DB_DRIVER) {
     case 'sqlite':
-      return { ...common, driver: drivers.sqlite(), dbName: sqliteFile(service, db.DB_NAME), discovery: { onMetadata: useIntegerForBigintKeys } };
+      return { ...common, driver: drivers.sqlite(), dbName: sqliteFile(service, db.DB_NAME), discovery: { onMetadata: both(checkTextIndexDeclaration, useIntegerForBigintKeys) } };
     case 'postgresql':
-      return { ...common, ...serverOptions(service, db), driver: drivers.postgresql() };
+      return {
+        ...common,
+        ...serverOptions(service, db),
+        driver: drivers.postgresql(),
+        discovery: { onMetadata: checkTextIndexDeclaration, afterDiscovered: declareTrigramIndexes },
+      };
     case 'mssql':
-      return { ...common, ...serverOptions(service, db), driver: drivers.mssql(), discovery: { onMetadata: useNvarcharForText } };
+      return { ...common, ...serverOptions(service, db), driver: drivers.mssql(), discovery: { onMetadata: both(checkTextIndexDeclaration, useNvarcharForText) } };
   }
+}
+
+function both(first: (meta: EntityMetadata) => void, second: (meta: EntityMetadata) => void): (meta: EntityMetadata) => void {
+  return (meta) => {
+    first(meta);
+    second(meta);
+  };
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see createOrmOptions */

@@ -7,6 +7,7 @@ export enum PersistenceErrorCode {
   NoChanges = 'PERSISTENCE.NO_SCHEMA_CHANGES',
   OutOfSync = 'PERSISTENCE.SCHEMA_OUT_OF_SYNC',
   DdlSnapshotDrift = 'PERSISTENCE.DDL_SNAPSHOT_DRIFT',
+  InvalidTextIndex = 'PERSISTENCE.INVALID_TEXT_INDEX',
 }
 
 export class PersistenceError extends Error {

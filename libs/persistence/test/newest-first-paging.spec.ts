@@ -57,12 +57,13 @@ describe('newest-first paging helpers', () => {
     }
   });
 
+  // Ticket has no @TextIndex: the path of a dialect without one (SQL Server) and of PostgreSQL, whose planner picks its trigram index.
   it('pages a text filter exactly as the plain query does, sparse or dense', async () => {
     for (const text of ['rare', 'common', 'nothing-matches']) {
       const where = { title: containsText(text) } as FilterQuery<Ticket>;
       for (const [offset, limit] of [[0, 20], [5, 3], [40, 20], [1400, 20]]) {
         const expected = await plain(where, offset, limit);
-        const [items, total] = await findPageByText(orm.em.fork(), Ticket, where, offset, limit);
+        const [items, total] = await findPageByText(orm.em.fork(), Ticket, [], { title: text }, offset, limit);
         expect({ text, offset, ids: items.map((t) => t.id), total }).toEqual({ text, offset, ids: expected.ids, total: expected.total });
       }
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { CustomerStatus, FieldError, UserRef } from '@crm/contracts';
 import type { AuthenticatedUser } from '@crm/auth';
+import { TextIndex } from '@crm/persistence';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 
 /** The fields users enter (requirements §2.1); the others are kept by the system. */
@@ -90,6 +91,8 @@ const isSupervisor = (user: AuthenticatedUser) => user.roles.includes('superviso
 @Index({ name: 'customer_level_created_idx', properties: ['level', 'createdAt', 'status', 'region'] })
 @Index({ name: 'customer_name_idx', properties: ['name', 'status', 'createdAt', 'id'] })
 @Index({ name: 'customer_licence_idx', properties: ['licenceNo'] })
+// "Name contains" (FTS5 on SQLite, pg_trgm on PostgreSQL; made by the text_search migration).
+@TextIndex({ properties: ['name'] })
 export class Customer implements CustomerDetails {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();

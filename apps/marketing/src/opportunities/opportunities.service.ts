@@ -9,7 +9,7 @@ import {
 import { type AuthenticatedUser, userRefOf } from '@crm/auth';
 import { UserDirectory } from '@crm/identity';
 import { EventOutbox } from '@crm/messaging';
-import { containsText, findPageByText, findPageOfUnion, NEWEST_FIRST } from '@crm/persistence';
+import { containsConditions, findPageByText, findPageOfUnion, NEWEST_FIRST, sparseTextMatches } from '@crm/persistence';
 import { Page, toPage } from '@crm/service-kit';
 import { CreateOpportunityDto } from './dto/create-opportunity.dto';
 import { UpdateOpportunityDto } from './dto/update-opportunity.dto';
@@ -45,18 +45,19 @@ export class OpportunitiesService {
     const filters: FilterQuery<Opportunity>[] = [];
     if (query.status) filters.push({ status: query.status });
     if (query.assigneeId) filters.push({ assigneeId: query.assigneeId });
-    if (query.customerName) filters.push({ customerName: containsText(query.customerName) });
-    if (query.summary) filters.push({ summary: containsText(query.summary) });
-    if (query.contact) filters.push({ contact: containsText(query.contact) });
+    const contains = { customerName: query.customerName, summary: query.summary, contact: query.contact };
     if (isSupervisor(user)) {
-      const where = { $and: filters };
       const [items, total] = hasText(query)
-        ? await findPageByText(this.em, Opportunity, where, query.offset, query.pageSize)
-        : await this.em.findAndCount(Opportunity, where, { orderBy: NEWEST_FIRST, limit: query.pageSize, offset: query.offset });
+        ? await findPageByText(this.em, Opportunity, filters, contains, query.offset, query.pageSize)
+        : await this.em.findAndCount(Opportunity, { $and: filters }, { orderBy: NEWEST_FIRST, limit: query.pageSize, offset: query.offset });
       return toPage(items, total, query);
     }
     // A manager sees the union of three sets (Opportunity.visibleTo); each is read from its own
-    // index in list order and counted without counting a row twice.
+    // index in list order and counted without counting a row twice. Text filters matching few
+    // rows make every one of those queries start from the text index's matches instead.
+    filters.push(...containsConditions<Opportunity>(contains));
+    const fewMatches = hasText(query) ? await sparseTextMatches(this.em, Opportunity, contains) : undefined;
+    if (fewMatches) filters.push(fewMatches);
     const [pool, created, assigned] = Opportunity.visibleBranches(user);
     const branches = [pool, created, assigned].map((branch) => ({ $and: [...filters, branch] }));
     const notPool = { status: { $ne: 'unassigned' } } as const;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import type { OpportunityStatus, Role, UserRef } from '@crm/contracts';
+import { TextIndex } from '@crm/persistence';
 import { PlanError, PlanErrorCode } from '../plans/plan.errors';
 import { OpportunityError, OpportunityErrorCode } from './opportunity.errors';
 
@@ -37,6 +38,8 @@ export const EDITABLE_FIELDS = ['source', 'customerName', 'successRate', 'summar
 @Index({ name: 'opportunity_status_created_idx', properties: ['status', 'createdAt'] })
 @Index({ name: 'opportunity_creator_created_idx', properties: ['createdById', 'createdAt', 'status'] })
 @Index({ name: 'opportunity_assignee_idx', properties: ['assigneeId', 'createdAt', 'status', 'createdById'] })
+// The list's "contains" filters (FTS5 on SQLite, pg_trgm on PostgreSQL; made by the text_search migration).
+@TextIndex({ properties: ['customerName', 'summary', 'contact'] })
 export class Opportunity {
   @PrimaryKey({ type: 'string', length: 36 })
   id: string = randomUUID();
