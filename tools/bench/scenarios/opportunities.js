@@ -90,7 +90,15 @@ async function loadTable({ system, tokens, options }, { seed, minimal }) {
   const fixedList = await fixedRate(`GET list at ${options.rateList} req/s, through the gateway`, { url: lists[0][1], headers: await headers(), rate: options.rateList, seconds });
   await pause();
   const fixedCreate = await fixedRate(`POST /opportunities at ${options.rateCreate} req/s, through the gateway`, { ...createTarget, headers: await createHeaders(), rate: options.rateCreate, seconds });
-  rows.push(fixedList, fixedCreate);
+  // Controls: the same rate on marketing directly and on the minimal endpoint, to tell the
+  // gateway's and the service's share of the tail from the load generator's and the machine's.
+  const controls = [];
+  for (const [label, url] of lists.slice(1, 3)) {
+    if (skipped.has(label)) continue;
+    await pause();
+    controls.push(await fixedRate(`GET list at ${options.rateList} req/s, ${label.replace('GET list, saturation, ', '')} (control)`, { url, headers: await headers(), rate: options.rateList, seconds }));
+  }
+  rows.push(fixedList, fixedCreate, ...controls);
 
   const reference = rows.find((row) => row.label === lists[2][0]);
   const usable = (row) => row && !row.skipped && !failed(row);
