@@ -22,12 +22,8 @@ describe('customer import and export end to end', () => {
 
   const upload = async (login: 'supervisor' | 'admin' | 'manager1', body: Buffer | string, fileName: string, contentType = CSV, mode?: string) => {
     const query = `fileName=${encodeURIComponent(fileName)}${mode ? `&mode=${mode}` : ''}`;
-    const response = await fetch(`${system.urls.api}/customers/imports?${query}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await api.token(login)}`, 'content-type': contentType },
-      body,
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+    const response = await api.file(login, 'POST', `/customers/imports?${query}`, { body, contentType });
+    return { status: response.status, headers: response.headers, body: response.json };
   };
   /** The finished job: follows a 202 (a file still running) to its end. */
   const uploadAndWait = async (...args: Parameters<typeof upload>) => {
@@ -37,10 +33,7 @@ describe('customer import and export end to end', () => {
     await waitUntil(async () => (job = (await api.call(args[0], 'GET', `/customers/imports/${job.id}`)).body).finished, 60_000);
     return { ...started, status: 200, body: job };
   };
-  const download = async (path: string) => {
-    const response = await fetch(`${system.urls.api}${path}`, { headers: { authorization: `Bearer ${await api.token('supervisor')}` } });
-    return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
-  };
+  const download = async (path: string) => api.file('supervisor', 'GET', path);
   const sheetRows = async (file: Buffer) => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(file as unknown as ArrayBuffer);

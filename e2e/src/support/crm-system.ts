@@ -103,6 +103,29 @@ export class ApiClient {
     return this.tokens.get(login)!;
   }
 
+  /**
+   * A call whose request or answer is a file (an upload, an export, a template): the body is sent
+   * as given with its content type, the answer kept as bytes (and parsed when it is JSON), and the
+   * answer checked against the document like any other.
+   */
+  async file(
+    login: Login,
+    method: string,
+    path: string,
+    upload?: { body: Buffer | string; contentType: string },
+  ): Promise<{ status: number; body: Buffer; json: any; headers: Headers }> {
+    const response = await fetch(`${this.system.urls.api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await this.token(login)}`, ...(upload ? { 'content-type': upload.contentType } : {}) },
+      body: upload?.body,
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    const contentType = response.headers.get('content-type');
+    const json = /json/.test(contentType ?? '') && body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
+    await this.checkContract(method, path, undefined, response.status, contentType, json ?? (body.length > 0 ? body : undefined));
+    return { status: response.status, body, json, headers: response.headers };
+  }
+
   async call(
     login: Login | null,
     method: string,
