@@ -20,6 +20,8 @@ export * from './consumer/consume-scope';
 export * from './housekeeping';
 export * from './jobs/job-lease.entity';
 export * from './jobs/job-leases';
+export * from './jobs/job-run.entity';
+export * from './jobs/scheduled-jobs';
 export * from './messaging.lifecycle';
 export * from './admin';
 export * from './metrics/messaging.metrics';

@@ -11,6 +11,7 @@ import { ConsumerHealth } from './consumer/consumer-health';
 import { MessagingLifecycle } from './messaging.lifecycle';
 import { MessagingHousekeeping } from './housekeeping';
 import { JobLeases } from './jobs/job-leases';
+import { ScheduledJobs } from './jobs/scheduled-jobs';
 import { MessagingMetrics } from './metrics/messaging.metrics';
 
 /**
@@ -36,12 +37,13 @@ export class MessagingModule {
       MessagingLifecycle,
       MessagingHousekeeping,
       JobLeases,
+      ScheduledJobs,
       MessagingMetrics,
     ];
     return {
       module: MessagingModule,
       providers,
-      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerRetries, ConsumerChannels, ConsumerHealth, MessagingHousekeeping, JobLeases, MessagingMetrics],
+      exports: [MESSAGING_OPTIONS, EventOutbox, OutboxRelay, EventInbox, InFlightMessages, EventConsumerInterceptor, ConsumerRetries, ConsumerChannels, ConsumerHealth, MessagingHousekeeping, JobLeases, ScheduledJobs, MessagingMetrics],
     };
   }
 }

@@ -6,6 +6,8 @@ create table [marketing].[inbox_message] ([consumer] nvarchar(200) not null, [ev
 
 create table [marketing].[job_lease] ([name] nvarchar(100) not null, [owner] nvarchar(100) not null, [until] datetime2 not null, constraint [job_lease_pkey] primary key ([name]));
 
+create table [marketing].[job_run] ([job] nvarchar(100) not null, [run_key] nvarchar(60) not null, [owner] nvarchar(100) not null, [attempts] int not null constraint [job_run_attempts_default] default 1, [started_at] datetime2 not null, [until] datetime2 not null, [finished_at] datetime2 null, [outcome] nvarchar(20) null, [detail] nvarchar(2000) null, constraint [job_run_pkey] primary key ([job], [run_key]));
+
 create table [marketing].[opportunity] ([id] nvarchar(36) not null, [source] nvarchar(100) null, [customer_name] nvarchar(100) not null, [success_rate] int not null, [summary] nvarchar(200) not null, [contact] nvarchar(50) null, [contact_phone] nvarchar(50) null, [description] nvarchar(2000) not null, [status] nvarchar(20) not null, [created_by_id] nvarchar(64) not null, [created_by_name] nvarchar(100) not null, [created_at] datetime2 not null, [updated_at] datetime2 not null, [assignee_id] nvarchar(64) null, [assignee_name] nvarchar(100) null, [assigned_at] datetime2 null, [assigned_by_id] nvarchar(64) null, [assigned_by_name] nvarchar(100) null, [decided_at] datetime2 null, [version] int not null constraint [opportunity_version_default] default 1, constraint [opportunity_pkey] primary key ([id]));
 create index [opportunity_assignee_idx] on [marketing].[opportunity] ([assignee_id], [created_at], [status], [created_by_id]);
 create index [opportunity_creator_created_idx] on [marketing].[opportunity] ([created_by_id], [created_at], [status]);
