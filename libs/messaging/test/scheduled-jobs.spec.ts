@@ -34,6 +34,7 @@ const databases: [string, () => DatabaseSettings][] = [
 
 describe.each(databases)('scheduled jobs on %s', (_dialect, settings) => {
   const orms: MikroORM[] = [];
+  const runners: ScheduledJobs[] = [];
 
   /** `n` replicas of one service: separate connections to one database. */
   async function replicas(n: number, options: { leaseMs?: number; retryAfterMs?: number } = {}): Promise<ScheduledJobs[]> {
@@ -45,10 +46,13 @@ describe.each(databases)('scheduled jobs on %s', (_dialect, settings) => {
       orms.push(orm);
       made.push(new ScheduledJobs(orm, { leaseMs: options.leaseMs ?? 60_000, retryAfterMs: options.retryAfterMs ?? 10 * MINUTE }));
     }
+    runners.push(...made);
     return made;
   }
 
   afterAll(async () => {
+    // The "dead" replica's run never ends: stop its lease renewals before the databases close.
+    for (const runner of runners) await runner.onModuleDestroy();
     for (const orm of orms) {
       if (orm.config.get('schema')) await orm.em.getConnection().execute(`drop schema if exists "${orm.config.get('schema')}" cascade`).catch(() => undefined);
       await orm.close();

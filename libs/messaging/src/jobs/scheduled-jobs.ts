@@ -63,6 +63,8 @@ export class ScheduledJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly now: () => Date;
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<unknown>;
+  /** Lease renewals of the runs in progress here. */
+  private readonly renewals = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -105,8 +107,11 @@ export class ScheduledJobs implements OnApplicationBootstrap, OnModuleDestroy {
     void this.tick();
   }
 
+  /** Stops looking for work and stops renewing leases: a run this replica leaves is taken over after its lease. */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
+    for (const renewal of this.renewals) clearInterval(renewal);
+    this.renewals.clear();
     await this.ticking;
   }
 
@@ -153,6 +158,7 @@ export class ScheduledJobs implements OnApplicationBootstrap, OnModuleDestroy {
     const started = Date.now();
     const renew = setInterval(() => void this.renew(job.name, runKey, now, started), Math.max(1, Math.floor(this.leaseMs / 3)));
     renew.unref();
+    this.renewals.add(renew);
     let outcome: 'succeeded' | 'failed';
     let detail: string | undefined;
     try {
@@ -165,6 +171,7 @@ export class ScheduledJobs implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.error(`scheduled job ${job.name} (${runKey}) failed: ${detail}`, error as Error);
     } finally {
       clearInterval(renew);
+      this.renewals.delete(renew);
     }
     const recorded = await this.orm.em
       .fork()
