@@ -2,8 +2,6 @@
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 export type RecordLevel = LogLevelName | 'fatal';
 
-export const LEVEL_RANK: Record<RecordLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, fatal: 50 };
-
 export interface SerializedError {
   name: string;
   message: string;
