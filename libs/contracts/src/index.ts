@@ -5,5 +5,6 @@ export * from './events/common';
 export * from './events/marketing.events';
 export * from './events/customer.events';
 export * from './events/basedata.events';
+export * from './events/sales.events';
 export * from './events/catalogue';
 export * from './events/asyncapi';

@@ -4,3 +4,7 @@ export * from './dictionary/dictionary-copy-item.entity';
 export * from './dictionary/dictionary-changed.consumer';
 export * from './dictionary/dictionary-copy.lookup';
 export * from './dictionary/dictionary-copy.module';
+export * from './customers/customer-copy.entity';
+export * from './customers/customer-changed.consumer';
+export * from './customers/customer-directory';
+export * from './customers/customer-copy.module';
