@@ -6,13 +6,15 @@ import { ActivitiesService } from '../activities/activities.service';
 import { OpportunitySucceededConsumer } from '../messaging/opportunity-succeeded.consumer';
 import { CustomerFromOpportunity } from './customer-from-opportunity';
 import { CustomerNumbers } from './customer-numbers';
+import { CustomerRepublish } from './customer-republish';
+import { CustomerRepublishController } from './customer-republish.controller';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 
 /** Customers with their contacts and interaction records, and the customer a successful opportunity leads to. */
 @Module({
-  controllers: [CustomersController, ContactsController, ActivitiesController, OpportunitySucceededConsumer],
-  providers: [CustomersService, CustomerNumbers, CustomerFromOpportunity, ContactsService, ActivitiesService],
+  controllers: [CustomersController, CustomerRepublishController, ContactsController, ActivitiesController, OpportunitySucceededConsumer],
+  providers: [CustomersService, CustomerNumbers, CustomerFromOpportunity, CustomerRepublish, ContactsService, ActivitiesService],
   exports: [CustomersService, CustomerNumbers],
 })
 export class CustomersModule {}
