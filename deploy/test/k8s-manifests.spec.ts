@@ -87,18 +87,18 @@ describe.each([
   const withDatabase = byKind('Deployment').filter((d) => envOf(d.spec.template!.spec.containers[0]).DB_SCHEMA);
 
   it('renders a Deployment, Service, autoscaler and disruption budget for the gateway and every service', () => {
-    for (const name of ['gateway', 'marketing', 'customer']) {
+    for (const name of ['gateway', 'marketing', 'customer', 'sales-bridge']) {
       for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
         expect(byKind(kind).map((m) => m.metadata.name)).toContain(name);
       }
     }
-    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual(['customer', 'marketing']);
+    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual(['customer', 'marketing', 'sales-bridge']);
   });
 
   it('references every image by a version tag, never :latest or untagged', () => {
     const images = workloads.flatMap(podContainers).map((c) => c.image);
     expect(images).toEqual(
-      expect.arrayContaining([expect.stringContaining('crm/marketing'), expect.stringContaining('crm/customer'), expect.stringContaining('crm/gateway')]),
+      expect.arrayContaining([expect.stringContaining('crm/marketing'), expect.stringContaining('crm/customer'), expect.stringContaining('crm/sales-bridge'), expect.stringContaining('crm/gateway')]),
     );
     for (const image of images) {
       expect({ image, tag: tagOf(image) }).toEqual({ image, tag: expect.stringMatching(/^\d+\.\d+\.\d+([-.+][\w.-]+)?$/) });
@@ -199,10 +199,13 @@ describe.each([
     expect(config).toMatchObject({ AUTH_URL: expect.stringMatching(/^https:/), USER_DIRECTORY: 'keycloak' });
     expect(config).not.toHaveProperty('REALM_FILE');
 
-    for (const service of ['marketing', 'customer']) {
+    for (const service of ['marketing', 'customer', 'sales-bridge']) {
       const secrets = secretsOf(deployment(service).spec.template!.spec.containers[0]);
       expect(secrets).toEqual(expect.arrayContaining([`${service}-db-app`, `${service}-amqp`, 'crm-keycloak-admin']));
     }
+    // The bridge alone reads the sales system, with its read-only login.
+    const readers = byKind('Deployment').filter((d) => secretsOf(d.spec.template!.spec.containers[0]).includes('sales-bridge-sales-db'));
+    expect(readers.map((d) => d.metadata.name)).toEqual(['sales-bridge']);
     // The gateway: the users directory, and the Redis its replicas share for the rate limit.
     expect(secretsOf(deployment('gateway').spec.template!.spec.containers[0]).sort()).toEqual(['crm-keycloak-admin', 'gateway-redis']);
 
@@ -222,9 +225,9 @@ describe.each([
   });
 
   it('points the gateway at each service’s Service', () => {
-    for (const service of ['marketing', 'customer']) {
+    for (const service of ['marketing', 'customer', 'sales-bridge']) {
       const port = byKind('Service').find((s) => s.metadata.name === service)!.spec.ports![0].port;
-      expect(envOf(deployment('gateway').spec.template!.spec.containers[0])[`${service.toUpperCase()}_URL`]).toBe(`http://${service}:${port}`);
+      expect(envOf(deployment('gateway').spec.template!.spec.containers[0])[`${service.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${service}:${port}`);
     }
   });
 });

@@ -21,6 +21,8 @@ const V8_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 const SERVICES = [
   { name: 'marketing', port: 3101, migrate: true },
   { name: 'customer', port: 3102, migrate: true },
+  // The company's sales system, read only; on the embedded default a SQLite file the demo seed writes.
+  { name: 'sales-bridge', port: 3103, migrate: true, env: (dataDir) => ({ SALES_DB_NAME: path.join(dataDir, 'sales-system.sqlite') }) },
 ];
 
 async function freePort() {
@@ -137,6 +139,8 @@ async function startSystem(options) {
   const children = [];
   const system = {
     urls: { gateway: `http://localhost:${gatewayPort}`, api: `http://localhost:${gatewayPort}/api/v1`, auth: authUrl },
+    /** Where the SQLite files live, the stand-in sales system's (sales-system.sqlite) among them. */
+    dataDir,
     services: {},
     /** Every replica of each service: {name, url, process, env, script}. */
     replicas: {},
@@ -162,7 +166,7 @@ async function startSystem(options) {
     const serviceUrls = {};
     for (const service of SERVICES) {
       const count = options.replicas?.[service.name] ?? 1;
-      const env = { ...common, DB_DRIVER: 'sqlite', ...options.serviceEnv, ...options.serviceEnvOf?.[service.name] };
+      const env = { ...common, DB_DRIVER: 'sqlite', ...service.env?.(dataDir), ...options.serviceEnv, ...options.serviceEnvOf?.[service.name] };
       if (env.DB_DRIVER === 'sqlite') env.DB_NAME ??= path.join(dataDir, `${service.name}.sqlite`);
       if (service.migrate) await runToCompletion(`${service.name}-migrate`, `apps/${service.name}/src/database/migrate.js`, env, log);
       const replicas = [];

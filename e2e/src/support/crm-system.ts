@@ -7,7 +7,7 @@ import { deleteTopology } from '@crm/testing';
 import { OpenApiContractValidator } from './openapi-validator';
 
 /** Services that consume events, so declare queues of their own. */
-const CONSUMING_SERVICES = ['customer'];
+const CONSUMING_SERVICES = ['customer', 'sales-bridge'];
 
 // The launcher is plain JavaScript shared with `npm start`, outside any Nx project.
 // eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries
@@ -17,6 +17,7 @@ const { startSystem } = require('../../../tools/system/launcher.js') as {
 
 export interface RunningSystem {
   urls: { gateway: string; api: string; auth: string };
+  dataDir: string;
   services: Record<string, { url: string; process: { pid: number; tail: string[] } }>;
   replicas: Record<string, { name: string; url: string; process: { pid: number; tail: string[] } }[]>;
   restartReplica(service: string, index: number): Promise<void>;

@@ -21,6 +21,7 @@ export const gatewayEnvSchema = z.object({
   AMQP_QUEUE_PREFIX: amqpEnv.AMQP_QUEUE_PREFIX,
   MARKETING_URL: urls.default(['http://127.0.0.1:3101']),
   CUSTOMER_URL: urls.default(['http://127.0.0.1:3102']),
+  SALES_BRIDGE_URL: urls.default(['http://127.0.0.1:3103']),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Requests each signed-in user may send per window (429 with Retry-After beyond). */
@@ -50,7 +51,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
   const parsed = loadConfig(gatewayEnvSchema, env);
   return {
     env: parsed,
-    services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL },
+    services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL, 'sales-bridge': parsed.SALES_BRIDGE_URL },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     rateLimit: { max: parsed.RATE_LIMIT_MAX, windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS, redisUrl: parsed.REDIS_URL },
   };

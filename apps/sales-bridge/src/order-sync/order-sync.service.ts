@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/core';
+import { orderStatusOf, SalesOrderRecordedV1 } from '@crm/contracts';
+import { EventOutbox } from '@crm/messaging';
+import { fromCents } from '../sales-db/money';
+import { SalesDatabase } from '../sales-db/sales-database';
+import { ObservedOrder, OrderSnapshot } from './order-snapshot.entity';
+import { OrderReader } from './order-reader';
+import { SyncCursor } from './sync-cursor.entity';
+
+export const ORDER_SYNC_BATCH = Symbol('ORDER_SYNC_BATCH');
+
+export interface PollResult {
+  /** Orders read from the sales system in this poll. */
+  compared: number;
+  /** Events recorded: new orders, and orders that changed. */
+  published: number;
+  /** True when the new-orders step filled its batch: more new orders wait (a first sync). */
+  behind: boolean;
+}
+
+/**
+ * Finds new and changed orders in the sales system, which has no change timestamps, and records
+ * `sales.order.recorded.v1` for each through the outbox. One poll does bounded work, three
+ * batches at most:
+ *  1. new orders: keys above the highest one seen (the usual case, found at once);
+ *  2. the live sweep: orders not yet paid, compared again in key order (status moves 1 → 6);
+ *  3. the full sweep: every order up to the highest seen, in key order, wrapping around — it
+ *     finds what the other two cannot: an order committed late under a lower key, and changes to
+ *     paid orders.
+ * Each batch's snapshots, events and cursor commit in one transaction of the bridge's own
+ * database: a restart resumes where the last commit left off, an order is never missed, and a
+ * change is recorded once (a batch that did not commit is compared again and recorded then).
+ */
+@Injectable()
+export class OrderSync {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly sales: SalesDatabase,
+    private readonly outbox: EventOutbox,
+    @Inject(ORDER_SYNC_BATCH) private readonly batch: number,
+  ) {}
+
+  async poll(now = new Date()): Promise<PollResult> {
+    const result: PollResult = { compared: 0, published: 0, behind: false };
+    const add = (step: { compared: number; published: number; full: boolean }) => {
+      result.compared += step.compared;
+      result.published += step.published;
+      result.behind ||= step.full;
+    };
+    add(await this.newOrders(now));
+    add(await this.liveSweep(now));
+    add(await this.fullSweep(now));
+    return result;
+  }
+
+  private async newOrders(now: Date) {
+    const highest = await this.highestSeen();
+    const orders = await this.sales.read((em) => new OrderReader(em).range(highest, this.batch));
+    const published = await this.commit(orders, now);
+    return { compared: orders.length, published, full: orders.length === this.batch };
+  }
+
+  private async liveSweep(now: Date) {
+    const em = this.orm.em.fork();
+    const cursor = await this.cursor(em, 'live');
+    const live = await em.find(OrderSnapshot, { live: true, orderId: { $gt: cursor.position } }, { orderBy: { orderId: 'asc' }, limit: this.batch, fields: ['orderId'] });
+    const ids = live.map((snapshot) => snapshot.orderId);
+    const orders = await this.sales.read((salesEm) => new OrderReader(salesEm).byIds(ids));
+    const full = ids.length === this.batch;
+    const published = await this.commit(orders, now, { name: 'live', position: full ? ids[ids.length - 1] : 0 });
+    // A sweep is never "behind": it moves a batch per poll, so a status change is seen within
+    // (live orders ÷ batch) polls — polling it flat out would only burn both databases' time.
+    return { compared: orders.length, published, full: false };
+  }
+
+  private async fullSweep(now: Date) {
+    const em = this.orm.em.fork();
+    const cursor = await this.cursor(em, 'full');
+    const highest = await this.highestSeen();
+    const orders = await this.sales.read((salesEm) => new OrderReader(salesEm).range(cursor.position, this.batch, highest));
+    const full = orders.length === this.batch;
+    const published = await this.commit(orders, now, { name: 'full', position: full ? orders[orders.length - 1].orderId : 0 });
+    return { compared: orders.length, published, full: false };
+  }
+
+  /** Snapshots, events and the cursor's new position in one transaction. Returns the events recorded. */
+  private async commit(orders: ObservedOrder[], now: Date, cursorMove?: { name: string; position: number }): Promise<number> {
+    if (orders.length === 0 && !cursorMove) return 0;
+    return this.orm.em.fork().transactional(async (em) => {
+      let published = 0;
+      if (orders.length) {
+        const ids = orders.map((order) => order.orderId);
+        const known = new Map(
+          (await em.find(OrderSnapshot, { orderId: { $gte: ids[0], $lte: ids[ids.length - 1] } })).map((snapshot) => [snapshot.orderId, snapshot]),
+        );
+        for (const order of orders) {
+          let snapshot = known.get(order.orderId);
+          if (!snapshot) {
+            snapshot = new OrderSnapshot(order.orderId, order, now);
+            em.persist(snapshot);
+          } else if (!snapshot.observe(order, now)) {
+            continue;
+          }
+          this.record(em, order, snapshot.version, now);
+          published++;
+        }
+      }
+      if (cursorMove) {
+        const cursor = await this.cursor(em, cursorMove.name);
+        if (cursorMove.position === 0 && cursor.position !== 0) cursor.passes += 1;
+        cursor.position = cursorMove.position;
+        cursor.updatedAt = now;
+      }
+      return published;
+    });
+  }
+
+  private record(em: EntityManager, order: ObservedOrder, version: number, now: Date): void {
+    this.outbox.record(
+      em,
+      SalesOrderRecordedV1,
+      {
+        orderId: String(order.orderId),
+        version,
+        orderNo: String(order.orderId),
+        customerNo: order.customerNo,
+        orderDate: order.orderDate,
+        statusCode: order.statusCode,
+        status: orderStatusOf(order.statusCode),
+        deliveryAddress: order.deliveryAddress,
+        totalAmount: fromCents(order.totalCents),
+        lineCount: order.lineCount,
+        observedAt: now.toISOString(),
+      },
+      { subject: String(order.orderId) },
+    );
+  }
+
+  private async highestSeen(): Promise<number> {
+    const [row] = await this.orm.em.fork().find(OrderSnapshot, {}, { orderBy: { orderId: 'desc' }, limit: 1, fields: ['orderId'] });
+    return row?.orderId ?? 0;
+  }
+
+  private async cursor(em: EntityManager, name: string): Promise<SyncCursor> {
+    const cursor = await em.findOne(SyncCursor, { name });
+    if (cursor) return cursor;
+    const created = new SyncCursor(name);
+    em.persist(created);
+    return created;
+  }
+}
