@@ -24,6 +24,23 @@ export class EventOutbox {
     data: EventData<D>,
     options: { subject?: string } = {},
   ): EventOf<D> {
+    const { event, message } = this.envelope(definition, data, options);
+    em.persist(message);
+    return event;
+  }
+
+  /**
+   * Many events of one type as one multi-row INSERT in `em`'s transaction, for a job that records
+   * thousands per batch (the churn scan): the unit of work's flush of as many rows cost a quarter
+   * of such a job's time. The same contract check and envelope as `record`.
+   */
+  async recordMany<D extends EventDefinition>(em: EntityManager, definition: D, events: readonly { data: EventData<D>; subject?: string }[]): Promise<EventOf<D>[]> {
+    const made = events.map((event) => this.envelope(definition, event.data, { subject: event.subject }));
+    if (made.length) await em.insertMany(made.map(({ message }) => message));
+    return made.map(({ event }) => event);
+  }
+
+  private envelope<D extends EventDefinition>(definition: D, data: EventData<D>, options: { subject?: string }): { event: EventOf<D>; message: OutboxMessage } {
     if (definition.source !== this.source) {
       throw new Error(`${this.source} may not publish ${definition.type} (owned by ${definition.source})`);
     }
@@ -39,7 +56,6 @@ export class EventOutbox {
       ...(options.subject ? { subject: options.subject } : {}),
       data: checked,
     } as EventOf<D>;
-    em.persist(new OutboxMessage(event, contextHeaders()));
-    return event;
+    return { event, message: new OutboxMessage(event, contextHeaders()) };
   }
 }
