@@ -6,6 +6,8 @@ import { CompanyCalendarModule } from './customers/company-calendar';
 import { CustomersModule } from './customers/customers.module';
 import { TransferModule } from './transfer/transfer.module';
 import { DictionaryModule } from './dictionary/dictionary.module';
+import { ChurnModule } from './churn/churn.module';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({})
 export class AppModule {
@@ -18,6 +20,8 @@ export class AppModule {
         DictionaryModule,
         CustomersModule,
         TransferModule.register({ answerWithinMs: config.IMPORT_ANSWER_WITHIN_MS }),
+        ChurnModule,
+        OrdersModule,
       ],
     };
   }

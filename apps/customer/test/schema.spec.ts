@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { MikroORM } from '@mikro-orm/core';
+import { type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { OutboxMessage } from '@crm/messaging';
 import { initOrm, runMigrations, ServiceOrmInput } from '@crm/persistence';
 import { describeServiceSchema, expectTextIndexServes } from '@crm/testing';
@@ -7,6 +8,8 @@ import { ENTITIES, ormInput, SERVICE_NAME } from '../src/database/orm-input';
 import { Customer } from '../src/customers/customer.entity';
 import { DictionaryItem } from '../src/dictionary/dictionary-item.entity';
 import { DICTIONARY_SEED } from '../src/dictionary/dictionary-seed';
+import { ChurnRecord } from '../src/churn/churn-record.entity';
+import { CustomerOrderActivity } from '../src/orders/customer-order-activity.entity';
 
 /** A loaded, unchanged customer must not look dirty (dates and nullable numbers round-trip). */
 async function expectRoundTripClean(orm: MikroORM) {
@@ -44,6 +47,24 @@ async function expectNameFilterIndexed(orm: MikroORM) {
   await expectTextIndexServes(orm, Customer, queries, [{ status: { $ne: 'deleted' } }]);
 }
 
+/**
+ * Churn records and order activity reload unchanged (their calendar dates round-trip as YYYY-MM-DD),
+ * and the database itself refuses a second open record of one customer.
+ */
+async function expectChurnTables(orm: MikroORM) {
+  const customer = { id: randomUUID(), customerNo: 'KH202611290099', name: 'ACME', manager: { id: 'm1', name: 'M' } };
+  const record = new ChurnRecord(customer, '2026-05-31', new Date('2026-12-04T18:00:00Z'));
+  record.defer('Visit the buyer', { id: 'm1', name: 'M' }, new Date('2026-12-05T01:00:00Z'));
+  await orm.em.fork().persist([record, new CustomerOrderActivity(customer.customerNo, '2026-05-31', '42', new Date())]).flush();
+  const em = orm.em.fork();
+  const loaded = await em.findOneOrFail(ChurnRecord, record.id, { populate: ['measures'] });
+  const activity = await em.findOneOrFail(CustomerOrderActivity, { customerNo: customer.customerNo });
+  em.getUnitOfWork().computeChangeSets();
+  expect(em.getUnitOfWork().getChangeSets()).toHaveLength(0);
+  expect([loaded.lastOrderDate, activity.lastOrderDate, loaded.measures.length]).toEqual(['2026-05-31', '2026-05-31', 1]);
+  await expect(orm.em.fork().insert(new ChurnRecord(customer, null, new Date()))).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+}
+
 describeServiceSchema({
   service: SERVICE_NAME,
   entities: ENTITIES,
@@ -52,6 +73,7 @@ describeServiceSchema({
   verify: async (orm, input) => {
     await expectRoundTripClean(orm);
     await expectNameFilterIndexed(orm);
+    await expectChurnTables(orm);
     await expectSeededOnce(input);
   },
 });

@@ -249,6 +249,15 @@ export class Customer implements CustomerDetails {
     return true;
   }
 
+  /** 确认流失 (a confirmed churn record, §2.5): only a normal customer churns, and is then read only. */
+  markChurned(at = new Date()): void {
+    if (this.status !== 'normal') {
+      throw new CustomerError(CustomerErrorCode.NotNormal, `Only a normal customer can churn; this one is ${this.status}.`);
+    }
+    this.status = 'churned';
+    this.updatedAt = at;
+  }
+
   /** Soft delete (supervisor): hidden from lists unless asked for; a deleted customer changes no more. */
   softDelete(at = new Date()): void {
     if (this.status === 'deleted') throw new CustomerError(CustomerErrorCode.NotNormal, 'The customer is already deleted.');

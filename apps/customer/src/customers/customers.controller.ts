@@ -12,11 +12,6 @@ import { CustomersService } from './customers.service';
 
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: 'the ETag you read; a stale one answers 412' });
 
-/** Answers one customer with its version as ETag. */
-function withEtag(reply: FastifyReply, customer: Customer): CustomerResponse {
-  reply.header('etag', etagOf(customer.version));
-  return CustomerResponse.from(customer);
-}
 
 @ApiTags('Customers')
 @ApiBearerAuth()
@@ -31,7 +26,8 @@ export class CustomersController {
   @ApiOkResponse({ type: CustomerPageResponse })
   async list(@Query() query: ListCustomersQuery): Promise<CustomerPageResponse> {
     const page = await this.customers.list(query);
-    return { ...page, items: page.items.map((customer) => CustomerResponse.from(customer)) };
+    const lastOrders = await this.customers.lastOrderDates(page.items);
+    return { ...page, items: page.items.map((customer) => CustomerResponse.from(customer, lastOrders.get(customer.customerNo) ?? null)) };
   }
 
   @Post()
@@ -45,14 +41,14 @@ export class CustomersController {
   ): Promise<CustomerResponse> {
     const customer = await this.customers.create(user, dto);
     reply.header('location', `/api/v1/customers/${customer.id}`);
-    return withEtag(reply, customer);
+    return this.withEtag(reply, customer);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One customer (all roles), with its ETag' })
   @ApiOkResponse({ type: CustomerResponse })
   async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CustomerResponse> {
-    return withEtag(reply, await this.customers.get(id));
+    return this.withEtag(reply, await this.customers.get(id));
   }
 
   @Patch(':id')
@@ -67,7 +63,7 @@ export class CustomersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
-    return withEtag(reply, await this.customers.update(user, id, dto, versionFromIfMatch(ifMatch)));
+    return this.withEtag(reply, await this.customers.update(user, id, dto, versionFromIfMatch(ifMatch)));
   }
 
   @Delete(':id')
@@ -81,6 +77,13 @@ export class CustomersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerResponse> {
-    return withEtag(reply, await this.customers.remove(user, id, versionFromIfMatch(ifMatch)));
+    return this.withEtag(reply, await this.customers.remove(user, id, versionFromIfMatch(ifMatch)));
+  }
+
+  /** One customer with its version as ETag and its latest order date. */
+  private async withEtag(reply: FastifyReply, customer: Customer): Promise<CustomerResponse> {
+    reply.header('etag', etagOf(customer.version));
+    const lastOrders = await this.customers.lastOrderDates([customer]);
+    return CustomerResponse.from(customer, lastOrders.get(customer.customerNo) ?? null);
   }
 }

@@ -7,6 +7,7 @@ import { EventOutbox } from '@crm/messaging';
 import { containsConditions, findPageByText, NEWEST_FIRST } from '@crm/persistence';
 import { DictionaryLookup } from '@crm/reference-data';
 import { Page, toPage } from '@crm/service-kit';
+import { CustomerOrderActivity } from '../orders/customer-order-activity.entity';
 import { Customer, CustomerDetails, missingRequired } from './customer.entity';
 import { CustomerError, CustomerErrorCode } from './customer.errors';
 import { CustomerNumbers } from './customer-numbers';
@@ -58,6 +59,13 @@ export class CustomersService {
     if (query.level) where.push({ level: query.level });
     if (query.managerId) where.push({ managerId: query.managerId });
     return where;
+  }
+
+  /** The latest order date known for each of these customers (one query), by customer number. */
+  async lastOrderDates(customers: readonly Customer[]): Promise<Map<string, string>> {
+    if (customers.length === 0) return new Map();
+    const activities = await this.em.find(CustomerOrderActivity, { customerNo: { $in: customers.map((customer) => customer.customerNo) } }, { fields: ['customerNo', 'lastOrderDate'] });
+    return new Map(activities.map((activity) => [activity.customerNo, activity.lastOrderDate]));
   }
 
   async get(id: string): Promise<Customer> {

@@ -5,6 +5,15 @@ if (schema_id('customer') is null) begin exec ('create schema [customer] authori
 create table [customer].[activity] ([id] nvarchar(36) not null, [customer_id] nvarchar(36) not null, [date] nvarchar(10) not null, [place] nvarchar(100) not null, [summary] nvarchar(200) not null, [details] nvarchar(2000) not null, [memo] nvarchar(300) null, [created_by_id] nvarchar(64) not null, [created_by_name] nvarchar(100) not null, [created_at] datetime2 not null, [updated_at] datetime2 not null, [version] int not null constraint [activity_version_default] default 1, constraint [activity_pkey] primary key ([id]));
 create index [activity_customer_date_idx] on [customer].[activity] ([customer_id], [date], [created_at]);
 
+create table [customer].[churn_record] ([id] nvarchar(36) not null, [customer_id] nvarchar(36) not null, [customer_no] nvarchar(20) not null, [customer_name] nvarchar(100) not null, [manager_id] nvarchar(64) not null, [manager_name] nvarchar(100) not null, [last_order_date] date null, [warned_at] datetime2 not null, [status] nvarchar(10) not null, [open_key] nvarchar(36) not null, [reason] nvarchar(500) null, [confirmed_at] datetime2 null, [closed_at] datetime2 null, [closed_by_order_no] nvarchar(50) null, [updated_at] datetime2 not null, [version] int not null constraint [churn_record_version_default] default 1, constraint [churn_record_pkey] primary key ([id]));
+create unique index [churn_record_open_key_unique] on [customer].[churn_record] ([open_key]);
+create index [churn_record_customer_idx] on [customer].[churn_record] ([customer_id], [warned_at]);
+create index [churn_record_status_warned_idx] on [customer].[churn_record] ([status], [warned_at], [id]);
+create index [churn_record_warned_idx] on [customer].[churn_record] ([warned_at], [id]);
+
+create table [customer].[churn_measure] ([id] nvarchar(36) not null, [record_id] nvarchar(36) not null, [measure] nvarchar(500) not null, [at] datetime2 not null, [by_id] nvarchar(64) not null, [by_name] nvarchar(100) not null, constraint [churn_measure_pkey] primary key ([id]));
+create index [churn_measure_record_idx] on [customer].[churn_measure] ([record_id], [at]);
+
 create table [customer].[contact] ([id] nvarchar(36) not null, [customer_id] nvarchar(36) not null, [name] nvarchar(50) not null, [gender] nvarchar(6) null, [position] nvarchar(50) null, [office_phone] nvarchar(50) null, [mobile] nvarchar(50) null, [memo] nvarchar(300) null, [created_at] datetime2 not null, [updated_at] datetime2 not null, [version] int not null constraint [contact_version_default] default 1, constraint [contact_pkey] primary key ([id]));
 create index [contact_customer_idx] on [customer].[contact] ([customer_id], [created_at]);
 
@@ -19,6 +28,8 @@ create index [customer_status_created_idx] on [customer].[customer] ([status], [
 create index [customer_created_idx] on [customer].[customer] ([created_at], [id]);
 
 create table [customer].[customer_number_seq] ([day] nvarchar(8) not null, [last_number] int not null, constraint [customer_number_seq_pkey] primary key ([day]));
+
+create table [customer].[customer_order_activity] ([customer_no] nvarchar(20) not null, [last_order_date] date not null, [last_order_no] nvarchar(50) not null, [updated_at] datetime2 not null, constraint [customer_order_activity_pkey] primary key ([customer_no]));
 
 create table [customer].[customer_origin] ([opportunity_id] nvarchar(36) not null, [customer_id] nvarchar(36) not null, [created_at] datetime2 not null, constraint [customer_origin_pkey] primary key ([opportunity_id]));
 
@@ -40,3 +51,5 @@ create table [customer].[job_run] ([job] nvarchar(100) not null, [run_key] nvarc
 create table [customer].[outbox_message] ([seq] bigint identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
 create unique index [outbox_message_event_id_unique] on [customer].[outbox_message] ([event_id]);
 create index [outbox_message_pending_idx] on [customer].[outbox_message] ([sent_at], [available_at]);
+
+alter table [customer].[churn_measure] add constraint [churn_measure_record_id_foreign] foreign key ([record_id]) references [customer].[churn_record] ([id]);

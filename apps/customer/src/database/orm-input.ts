@@ -8,10 +8,12 @@ import { Contact } from '../contacts/contact.entity';
 import { Activity } from '../activities/activity.entity';
 import { DictionaryItem } from '../dictionary/dictionary-item.entity';
 import { DictionaryTombstone } from '../dictionary/dictionary-tombstone.entity';
+import { ChurnMeasure, ChurnRecord } from '../churn/churn-record.entity';
+import { CustomerOrderActivity } from '../orders/customer-order-activity.entity';
 import { MIGRATIONS } from './migrations';
 
 export const SERVICE_NAME = 'customer';
-export const ENTITIES = [Customer, CustomerNumberSequence, CustomerOrigin, Contact, Activity, DictionaryItem, DictionaryTombstone, ...DATA_EXCHANGE_ENTITIES, ...MESSAGING_ENTITIES];
+export const ENTITIES = [Customer, CustomerNumberSequence, CustomerOrigin, Contact, Activity, DictionaryItem, DictionaryTombstone, CustomerOrderActivity, ChurnRecord, ChurnMeasure, ...DATA_EXCHANGE_ENTITIES, ...MESSAGING_ENTITIES];
 
 export function ormInput(db: DatabaseSettings): ServiceOrmInput {
   return { service: SERVICE_NAME, entities: ENTITIES, db, migrations: MIGRATIONS };

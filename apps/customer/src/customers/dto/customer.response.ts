@@ -35,8 +35,10 @@ export class CustomerResponse {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ description: 'the record version; also its ETag, to send back in If-Match' }) version!: number;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'its latest order in the sales system (any status), from the order events; null: none known' })
+  lastOrderDate!: string | null;
 
-  static from(customer: Customer): CustomerResponse {
+  static from(customer: Customer, lastOrderDate: string | null = null): CustomerResponse {
     return {
       id: customer.id,
       customerNo: customer.customerNo,
@@ -49,6 +51,7 @@ export class CustomerResponse {
       createdAt: customer.createdAt.toISOString(),
       updatedAt: customer.updatedAt.toISOString(),
       version: customer.version,
+      lastOrderDate,
     };
   }
 }
