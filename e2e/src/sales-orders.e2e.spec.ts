@@ -30,6 +30,7 @@ describe('sales-system bridge end to end', () => {
   let system: RunningSystem;
   let api: ApiClient;
   let subscriber: TestSubscriber;
+  let churnEvents: TestSubscriber;
   let demo: DemoSeed;
   let salesDb: PrivatePostgres;
   const openSales = () => SalesSystemWriter.open(salesDb.url, SALES_SCHEMA);
@@ -38,6 +39,7 @@ describe('sales-system bridge end to end', () => {
 
   beforeAll(async () => {
     subscriber = await TestSubscriber.bind({ exchange, pattern: 'sales.#', exchangeArguments: eventsExchangeArguments({ service: 'sales-bridge', exchange }) });
+    churnEvents = await TestSubscriber.bind({ exchange, pattern: 'customer.churn.#', exchangeArguments: eventsExchangeArguments({ service: 'sales-bridge', exchange }) });
     salesDb = await PrivatePostgres.start(SALES_PORT);
     system = await startCrm({
       amqpUrl: testAmqpUrl(),
@@ -59,6 +61,7 @@ describe('sales-system bridge end to end', () => {
   afterAll(async () => {
     await system?.stop();
     await subscriber?.close();
+    await churnEvents?.close();
     await salesDb?.stop();
   });
 
@@ -205,5 +208,94 @@ describe('sales-system bridge end to end', () => {
       await salesDb.resume();
     }
     await waitUntil(async () => (await api.call('manager1', 'GET', '/products')).status === 200, 10_000);
+  });
+
+  describe('churn (requirements §2.5), from the order events', () => {
+    type Record = { id: string; customer: { id: string; customerNo: string }; manager: { id: string }; status: string; measures: unknown[]; lastOrderDate: string | null };
+    const me: { [login: string]: string } = {};
+    let warned: Record[];
+    const managerOf = (customerNo: string) => demo.customers[demo.customerNos.indexOf(customerNo)].manager;
+    const recordOf = (customerNo: string) => warned.find((record) => record.customer.customerNo === customerNo)!;
+    const allRecords = async (login: 'admin' | 'supervisor' | 'executive' | 'manager1' | 'manager2', query = '') => {
+      const records: Record[] = [];
+      for (let page = 1; ; page++) {
+        const { body } = await api.call(login, 'GET', `/churn-records?pageSize=100&page=${page}${query}`);
+        records.push(...body.items);
+        if (body.items.length < 100) return records;
+      }
+    };
+
+    beforeAll(async () => {
+      for (const login of ['manager1', 'manager2'] as const) me[login] = (await api.call(login, 'GET', '/me')).body.id;
+    });
+
+    it('keeps each customer’s last order date from the order events, never from the sales system', async () => {
+      const lastOrder = async (customerNo: string) => (await api.call('manager1', 'GET', `/customers/${idOf.get(customerNo)}`)).body.lastOrderDate as string | null;
+      // Every demo order was published; the customer service applies them as they come.
+      await waitUntil(async () => (await Promise.all(demo.plan.active.map(lastOrder))).every((date) => date !== null && date >= demo.plan.cutoff), 60_000);
+      for (const customerNo of demo.plan.stale) expect(await lastOrder(customerNo)).toEqual(expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/));
+      for (const customerNo of demo.plan.stale) expect((await lastOrder(customerNo))! < demo.plan.cutoff).toBe(true);
+      for (const customerNo of demo.plan.neverOrdered) expect(await lastOrder(customerNo)).toBeNull();
+    });
+
+    it('warns, on an admin’s scan, exactly the customers with no order in six months or none ever; a second scan adds none', async () => {
+      expect((await api.call('supervisor', 'POST', '/churn-records/scan')).status).toBe(403);
+      const scan = await api.call('admin', 'POST', '/churn-records/scan');
+      expect(scan.status).toBe(200);
+      const inactive = [...demo.plan.stale, ...demo.plan.neverOrdered];
+      expect(scan.body.created).toBe(inactive.length);
+      warned = await allRecords('supervisor');
+      expect(warned.map((record) => record.customer.customerNo).sort()).toEqual([...inactive].sort());
+      expect(warned.every((record) => record.status === 'warning')).toBe(true);
+      for (const customerNo of demo.plan.neverOrdered) expect(recordOf(customerNo).lastOrderDate).toBeNull();
+      expect((await api.call('admin', 'POST', '/churn-records/scan')).body.created).toBe(0);
+      await churnEvents.waitFor(inactive.length, 15_000);
+      expect(churnEvents.messages.filter((m) => m.routingKey === 'customer.churn.warned.v1')).toHaveLength(inactive.length);
+    });
+
+    it('shows managers their own customers’ records only; supervisors and executives all', async () => {
+      const own = await allRecords('manager1');
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((record) => record.manager.id === me.manager1 && managerOf(record.customer.customerNo) === 'manager1')).toBe(true);
+      expect((await allRecords('manager2')).length + own.length).toBe(warned.length);
+      expect(await allRecords('manager1', `&managerId=${me.manager2}`)).toEqual([]);
+      expect((await allRecords('executive')).length).toBe(warned.length);
+      const others = warned.find((record) => managerOf(record.customer.customerNo) === 'manager2')!;
+      expect((await api.call('manager1', 'GET', `/churn-records/${others.id}`)).status).toBe(403);
+    });
+
+    it('defers with measures and confirms only with a measure and a reason; the customer is then churned and read only', async () => {
+      const record = warned.find((r) => managerOf(r.customer.customerNo) === 'manager1')!;
+      const path = `/churn-records/${record.id}`;
+      expect((await api.call('manager1', 'POST', `${path}/confirm`, { reason: '已转向竞争对手' })).body).toMatchObject({ status: 409, code: 'CHURN.NO_MEASURE' });
+      expect((await api.call('manager2', 'POST', `${path}/measures`, { measure: '上门拜访' })).status).toBe(403);
+      expect((await api.call('supervisor', 'POST', `${path}/measures`, { measure: '上门拜访' })).status).toBe(403);
+      const first = await api.call('manager1', 'POST', `${path}/measures`, { measure: '上门拜访采购经理' });
+      expect(first.body).toMatchObject({ status: 'deferred', measures: [{ measure: '上门拜访采购经理', by: { id: me.manager1 } }] });
+      const second = await api.call('manager1', 'POST', `${path}/measures`, { measure: '提供年度折扣方案' });
+      expect(second.body.measures.map((m: { measure: string }) => m.measure)).toEqual(['上门拜访采购经理', '提供年度折扣方案']);
+      const noReason = await api.call('manager1', 'POST', `${path}/confirm`, { reason: '   ' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+      const confirmed = await api.call('manager1', 'POST', `${path}/confirm`, { reason: '客户已转向竞争对手' });
+      expect(confirmed.body).toMatchObject({ status: 'confirmed', reason: '客户已转向竞争对手' });
+      const customer = await api.call('manager1', 'GET', `/customers/${record.customer.id}`);
+      expect(customer.body.status).toBe('churned');
+      expect((await api.call('manager1', 'PATCH', `/customers/${record.customer.id}`, { phone: '010-1234 5678' })).status).toBe(409);
+      expect((await api.call('manager1', 'POST', `${path}/measures`, { measure: '再试一次' })).status).toBe(409);
+    });
+
+    it('closes a warning when the warned customer orders again: the sales system’s new order reaches the customer service through the bridge', async () => {
+      const record = warned.find((r) => managerOf(r.customer.customerNo) === 'manager2' && r.status === 'warning')!;
+      const writer = await openSales();
+      const orderNo = await writer.newOrder(record.customer.customerNo, new Date().toISOString().slice(0, 10), 1);
+      await writer.close();
+      await waitUntil(async () => (await api.call('manager2', 'GET', `/churn-records/${record.id}`)).body.status === 'closed', 30_000);
+      expect((await api.call('manager2', 'GET', `/churn-records/${record.id}`)).body).toMatchObject({ status: 'closed', closedByOrderNo: String(orderNo) });
+      await waitUntil(() => churnEvents.messages.some((m) => m.routingKey === 'customer.churn.closed.v1'), 10_000);
+      expect(churnEvents.messages.filter((m) => m.routingKey === 'customer.churn.closed.v1').map((m) => (m.body.data as { churnId: string }).churnId)).toEqual([record.id]);
+      // The customer is active again: the next scan leaves it alone.
+      expect((await api.call('admin', 'POST', '/churn-records/scan')).body.created).toBe(0);
+    });
   });
 });
