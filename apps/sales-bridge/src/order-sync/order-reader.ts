@@ -15,9 +15,11 @@ interface LineRow {
   price: string | number;
 }
 
+const KEYS_PER_QUERY = 1_000;
+
 /**
  * Reads orders of the sales system with their lines summed up and digested: a batch is two
- * indexed queries (orders by key, their lines by order key), whatever its size.
+ * indexed queries (orders by key, their lines by order key), or two per 1,000 scattered keys.
  */
 export class OrderReader {
   constructor(private readonly em: EntityManager) {}
@@ -25,35 +27,45 @@ export class OrderReader {
   /** Orders with keys above `after` (and at most `upTo`), in key order. */
   async range(after: number, limit: number, upTo?: number): Promise<ObservedOrder[]> {
     const where: FilterQuery<SalesOrder> = upTo === undefined ? { id: { $gt: after } } : { id: { $gt: after, $lte: upTo } };
-    return this.observe(await this.em.find(SalesOrder, where, { orderBy: { id: 'asc' }, limit }));
-  }
-
-  /** These orders (those that still exist), in key order. */
-  async byIds(ids: number[]): Promise<ObservedOrder[]> {
-    if (ids.length === 0) return [];
-    return this.observe(await this.em.find(SalesOrder, { id: { $in: ids } }, { orderBy: { id: 'asc' } }));
-  }
-
-  private async observe(orders: SalesOrder[]): Promise<ObservedOrder[]> {
+    const orders = await this.em.find(SalesOrder, where, { orderBy: { id: 'asc' }, limit });
     if (orders.length === 0) return [];
-    const first = orders[0].id;
-    const last = orders[orders.length - 1].id;
-    // One range read of the lines (the lines' order index), not an IN list: SQL Server takes at
-    // most 2,100 parameters, and a range serves a sparse batch as well.
-    const rows = (await (this.em as SqlEntityManager)
+    // Consecutive keys: one range read of their lines (the lines' order index), whatever the batch size.
+    const lines = await this.lines({ $gte: orders[0].id, $lte: orders[orders.length - 1].id });
+    return observeAll(orders, lines);
+  }
+
+  /** These orders (those that still exist), in key order: scattered keys, read by key. */
+  async byIds(ids: number[]): Promise<ObservedOrder[]> {
+    const orders: SalesOrder[] = [];
+    const lines: LineRow[] = [];
+    // A range over scattered keys would read every line between them; SQL Server takes at most
+    // 2,100 parameters, so the keys go in chunks.
+    for (let start = 0; start < ids.length; start += KEYS_PER_QUERY) {
+      const chunk = ids.slice(start, start + KEYS_PER_QUERY);
+      orders.push(...(await this.em.find(SalesOrder, { id: { $in: chunk } }, { orderBy: { id: 'asc' } })));
+      lines.push(...(await this.lines({ $in: chunk })));
+    }
+    return observeAll(orders, lines);
+  }
+
+  private async lines(order: { $gte: number; $lte: number } | { $in: number[] }): Promise<LineRow[]> {
+    return (await (this.em as SqlEntityManager)
       .createQueryBuilder(SalesOrderLine, 'l')
       .select(['l.id', 'l.order', 'l.product', 'l.count', 'l.unit', 'l.price'])
-      .where({ order: { $gte: first, $lte: last } })
+      .where({ order })
       .execute('all', true)) as unknown as LineRow[];
-    const linesOf = new Map<number, LineRow[]>();
-    for (const row of rows) {
-      const order = Number(row.order);
-      const lines = linesOf.get(order) ?? [];
-      lines.push(row);
-      linesOf.set(order, lines);
-    }
-    return orders.map((order) => observed(order, linesOf.get(order.id) ?? []));
   }
+}
+
+function observeAll(orders: SalesOrder[], rows: LineRow[]): ObservedOrder[] {
+  const linesOf = new Map<number, LineRow[]>();
+  for (const row of rows) {
+    const order = Number(row.order);
+    const lines = linesOf.get(order) ?? [];
+    lines.push(row);
+    linesOf.set(order, lines);
+  }
+  return orders.map((order) => observed(order, linesOf.get(order.id) ?? []));
 }
 
 function observed(order: SalesOrder, lines: LineRow[]): ObservedOrder {

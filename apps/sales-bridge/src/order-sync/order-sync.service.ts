@@ -90,10 +90,7 @@ export class OrderSync {
     return this.orm.em.fork().transactional(async (em) => {
       let published = 0;
       if (orders.length) {
-        const ids = orders.map((order) => order.orderId);
-        const known = new Map(
-          (await em.find(OrderSnapshot, { orderId: { $gte: ids[0], $lte: ids[ids.length - 1] } })).map((snapshot) => [snapshot.orderId, snapshot]),
-        );
+        const known = await this.snapshots(em, orders.map((order) => order.orderId));
         for (const order of orders) {
           let snapshot = known.get(order.orderId);
           if (!snapshot) {
@@ -135,6 +132,15 @@ export class OrderSync {
       },
       { subject: String(order.orderId) },
     );
+  }
+
+  /** The snapshots of these orders, by key: the live sweep's keys are scattered, so by key, 1,000 at a time (SQL Server's parameter limit). */
+  private async snapshots(em: EntityManager, ids: number[]): Promise<Map<number, OrderSnapshot>> {
+    const known = new Map<number, OrderSnapshot>();
+    for (let start = 0; start < ids.length; start += 1_000) {
+      for (const snapshot of await em.find(OrderSnapshot, { orderId: { $in: ids.slice(start, start + 1_000) } })) known.set(snapshot.orderId, snapshot);
+    }
+    return known;
   }
 
   private async highestSeen(): Promise<number> {
