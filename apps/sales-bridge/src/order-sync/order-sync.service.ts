@@ -22,7 +22,7 @@ export interface PollResult {
 /**
  * Finds new and changed orders in the sales system, which has no change timestamps, and records
  * `sales.order.recorded.v1` for each through the outbox. One poll does bounded work, three
- * batches at most:
+ * batches at most (only the first while it comes back full):
  *  1. new orders: keys above the highest one seen (the usual case, found at once);
  *  2. the live sweep: orders not yet paid, compared again in key order (status moves 1 → 6);
  *  3. the full sweep: every order up to the highest seen, in key order, wrapping around — it
@@ -49,6 +49,9 @@ export class OrderSync {
       result.behind ||= step.full;
     };
     add(await this.newOrders(now));
+    // While new orders come in full batches (a first sync), the sweeps would only compare what was
+    // just recorded: they wait until the new orders are caught up.
+    if (result.behind) return result;
     add(await this.liveSweep(now));
     add(await this.fullSweep(now));
     return result;
