@@ -50,6 +50,6 @@ create table [customer].[job_run] ([job] nvarchar(100) not null, [run_key] nvarc
 
 create table [customer].[outbox_message] ([seq] bigint identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
 create unique index [outbox_message_event_id_unique] on [customer].[outbox_message] ([event_id]);
-create index [outbox_message_pending_idx] on [customer].[outbox_message] ([sent_at], [available_at]);
+create index [outbox_message_pending_idx] on [customer].[outbox_message] ([sent_at], [seq]);
 
 alter table [customer].[churn_measure] add constraint [churn_measure_record_id_foreign] foreign key ([record_id]) references [customer].[churn_record] ([id]);

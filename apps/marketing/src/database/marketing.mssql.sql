@@ -16,7 +16,7 @@ create index [opportunity_created_idx] on [marketing].[opportunity] ([created_at
 
 create table [marketing].[outbox_message] ([seq] bigint identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
 create unique index [outbox_message_event_id_unique] on [marketing].[outbox_message] ([event_id]);
-create index [outbox_message_pending_idx] on [marketing].[outbox_message] ([sent_at], [available_at]);
+create index [outbox_message_pending_idx] on [marketing].[outbox_message] ([sent_at], [seq]);
 
 create table [marketing].[plan_item] ([id] nvarchar(36) not null, [opportunity_id] nvarchar(36) not null, [date] date not null, [todo] nvarchar(500) not null, [result] nvarchar(500) null, [created_by_id] nvarchar(64) not null, [created_by_name] nvarchar(100) not null, [created_at] datetime2 not null, [updated_at] datetime2 not null, constraint [plan_item_pkey] primary key ([id]));
 create index [plan_item_opportunity_date_idx] on [marketing].[plan_item] ([opportunity_id], [date]);

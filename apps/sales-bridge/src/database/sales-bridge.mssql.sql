@@ -17,6 +17,6 @@ create index [order_snapshot_live_idx] on [sales_bridge].[order_snapshot] ([live
 
 create table [sales_bridge].[outbox_message] ([seq] bigint identity(1,1) not null constraint [outbox_message_pkey] primary key, [event_id] nvarchar(36) not null, [type] nvarchar(200) not null, [source] nvarchar(100) not null, [subject] nvarchar(100) null, [time] datetime2 not null, [data] nvarchar(max) not null, [headers] nvarchar(max) not null, [available_at] datetime2 not null, [sent_at] datetime2 null, [attempts] int not null, [last_error] nvarchar(1000) null, [lease_owner] nvarchar(100) null, [lease_until] datetime2 null);
 create unique index [outbox_message_event_id_unique] on [sales_bridge].[outbox_message] ([event_id]);
-create index [outbox_message_pending_idx] on [sales_bridge].[outbox_message] ([sent_at], [available_at]);
+create index [outbox_message_pending_idx] on [sales_bridge].[outbox_message] ([sent_at], [seq]);
 
 create table [sales_bridge].[order_sync_cursor] ([name] nvarchar(20) not null, [position] int not null constraint [order_sync_cursor_position_default] default 0, [passes] int not null constraint [order_sync_cursor_passes_default] default 0, [updated_at] datetime2 not null, constraint [order_sync_cursor_pkey] primary key ([name]));

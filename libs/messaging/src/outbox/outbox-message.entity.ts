@@ -7,7 +7,10 @@ import type { CloudEvent } from '@crm/contracts';
  * describes. The relay publishes rows in `seq` order and marks them sent once the broker confirms.
  */
 @Entity({ tableName: 'outbox_message' })
-@Index({ name: 'outbox_message_pending_idx', properties: ['sentAt', 'availableAt'] })
+// The relay reads the head of the unsent rows in `seq` order: with the order in the index that is
+// a walk of its first rows, not a sort of every unsent row (a backlog of 860,000 made each read
+// 150 ms on SQLite and the relay ~120 events/s). The purge of sent rows uses it too.
+@Index({ name: 'outbox_message_pending_idx', properties: ['sentAt', 'seq'] })
 export class OutboxMessage {
   /** 64-bit: at a sustained 100 events/s a 32-bit sequence runs out in about 250 days (purging does not reset it). */
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })

@@ -3,5 +3,6 @@ import { Migration20261129081034_create_customer_schema } from './Migration20261
 import { Migration20261129081100_seed_dictionary } from './Migration20261129081100_seed_dictionary';
 import { Migration20261129120910_scheduled_job_runs } from './Migration20261129120910_scheduled_job_runs';
 import { Migration20261129132604_churn } from './Migration20261129132604_churn';
+import { Migration20261129140531_outbox_pending_in_order } from './Migration20261129140531_outbox_pending_in_order';
 
-export const mssqlMigrations = [Migration20261129081034_create_customer_schema, Migration20261129081100_seed_dictionary, Migration20261129120910_scheduled_job_runs, Migration20261129132604_churn];
+export const mssqlMigrations = [Migration20261129081034_create_customer_schema, Migration20261129081100_seed_dictionary, Migration20261129120910_scheduled_job_runs, Migration20261129132604_churn, Migration20261129140531_outbox_pending_in_order];

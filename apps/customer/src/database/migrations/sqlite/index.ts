@@ -4,5 +4,6 @@ import { Migration20261129081100_seed_dictionary } from './Migration202611290811
 import { Migration20261129103724_text_search } from './Migration20261129103724_text_search';
 import { Migration20261129120910_scheduled_job_runs } from './Migration20261129120910_scheduled_job_runs';
 import { Migration20261129132604_churn } from './Migration20261129132604_churn';
+import { Migration20261129140530_outbox_pending_in_order } from './Migration20261129140530_outbox_pending_in_order';
 
-export const sqliteMigrations = [Migration20261129081034_create_customer_schema, Migration20261129081100_seed_dictionary, Migration20261129103724_text_search, Migration20261129120910_scheduled_job_runs, Migration20261129132604_churn];
+export const sqliteMigrations = [Migration20261129081034_create_customer_schema, Migration20261129081100_seed_dictionary, Migration20261129103724_text_search, Migration20261129120910_scheduled_job_runs, Migration20261129132604_churn, Migration20261129140530_outbox_pending_in_order];

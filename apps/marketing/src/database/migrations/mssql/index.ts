@@ -5,5 +5,6 @@ import { Migration20261123072740_job_lease } from './Migration20261123072740_job
 import { Migration20261129074713_plan_items } from './Migration20261129074713_plan_items';
 import { Migration20261129091750_opportunity_list_indexes } from './Migration20261129091750_opportunity_list_indexes';
 import { Migration20261129120908_scheduled_job_runs } from './Migration20261129120908_scheduled_job_runs';
+import { Migration20261129140528_outbox_pending_in_order } from './Migration20261129140528_outbox_pending_in_order';
 
-export const mssqlMigrations = [Migration20261122080921_create_opportunity, Migration20261123072544_outbox_seq_bigint, Migration20261123072740_job_lease, Migration20261129074713_plan_items, Migration20261129091750_opportunity_list_indexes, Migration20261129120908_scheduled_job_runs];
+export const mssqlMigrations = [Migration20261122080921_create_opportunity, Migration20261123072544_outbox_seq_bigint, Migration20261123072740_job_lease, Migration20261129074713_plan_items, Migration20261129091750_opportunity_list_indexes, Migration20261129120908_scheduled_job_runs, Migration20261129140528_outbox_pending_in_order];

@@ -5,5 +5,6 @@ import { Migration20261129074713_plan_items } from './Migration20261129074713_pl
 import { Migration20261129091749_opportunity_list_indexes } from './Migration20261129091749_opportunity_list_indexes';
 import { Migration20261129103724_text_search } from './Migration20261129103724_text_search';
 import { Migration20261129120908_scheduled_job_runs } from './Migration20261129120908_scheduled_job_runs';
+import { Migration20261129140527_outbox_pending_in_order } from './Migration20261129140527_outbox_pending_in_order';
 
-export const sqliteMigrations = [Migration20261122080921_create_opportunity, Migration20261123072739_job_lease, Migration20261129074713_plan_items, Migration20261129091749_opportunity_list_indexes, Migration20261129103724_text_search, Migration20261129120908_scheduled_job_runs];
+export const sqliteMigrations = [Migration20261122080921_create_opportunity, Migration20261123072739_job_lease, Migration20261129074713_plan_items, Migration20261129091749_opportunity_list_indexes, Migration20261129103724_text_search, Migration20261129120908_scheduled_job_runs, Migration20261129140527_outbox_pending_in_order];
