@@ -114,6 +114,14 @@ describe('order sync (sales system → sales.order.recorded.v1 through the outbo
     expect(await recordedFor('3')).toEqual([expect.objectContaining({ version: 1, customerNo: 'KH202601010099', totalAmount: 6501, statusCode: 1 })]);
   });
 
+  it('passes over an order whose customer number no CRM customer can have, instead of stalling on it', async () => {
+    await sales.order(900, 'NOT-A-CRM-CUSTOMER-NUMBER-AT-ALL', '2026-11-02', 5, [[2, 1, '3250.50']]);
+    await sales.order(901, 'KH202601010101', '2026-11-02', 5, [[2, 1, '3250.50']]);
+    await catchUp();
+    expect(await recordedFor('900')).toEqual([]);
+    expect(await recordedFor('901')).toEqual([expect.objectContaining({ customerNo: 'KH202601010101', version: 1 })]);
+  });
+
   it('neither misses nor repeats an order when a poll dies half way and another process takes over', async () => {
     for (let id = 1000; id < 1000 + 3 * BATCH; id++) await sales.order(id, 'KH202601010100', '2026-11-20', 2, [[2, 1, '3250.50']]);
     const before = (await recorded()).length;

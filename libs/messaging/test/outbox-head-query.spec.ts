@@ -36,7 +36,7 @@ describe('the outbox relay’s head query', () => {
 
     const head = statements.find(({ sql }) => /^select/i.test(sql) && /outbox_message/.test(sql) && /order by/i.test(sql));
     expect(head).toBeDefined();
-    const plan = (await orm.em.getConnection().execute<{ detail: string }[]>(`explain query plan ${head!.sql}`, head!.params)).map((row) => row.detail).join(' | ');
+    const plan = (await orm.em.getConnection().execute<{ detail: string }[]>(`explain query plan ${head!.sql}`, head!.params)).map((row: { detail: string }) => row.detail).join(' | ');
     expect(plan).toContain('outbox_message_pending_idx');
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });

@@ -5,6 +5,9 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legac
  * keeps no change timestamps, so a change is found by comparing an order's current state with
  * this row: status, customer, date, address and a digest of its lines.
  */
+/** The CRM's customer numbers are at most this long (KH + date + sequence); the snapshot keeps no longer one. */
+export const CUSTOMER_NO_LENGTH = 20;
+
 @Entity({ tableName: 'order_snapshot' })
 // The live sweep walks the orders that can still change (not yet paid) in key order.
 @Index({ name: 'order_snapshot_live_idx', properties: ['live', 'orderId'] })
@@ -13,7 +16,7 @@ export class OrderSnapshot {
   @PrimaryKey({ type: 'integer', autoincrement: false })
   orderId: number;
 
-  @Property({ type: 'string', length: 20 })
+  @Property({ type: 'string', length: CUSTOMER_NO_LENGTH })
   customerNo: string;
 
   @Property({ type: 'date' })

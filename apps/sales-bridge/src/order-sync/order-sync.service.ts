@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/core';
 import { orderStatusOf, SalesOrderRecordedV1 } from '@crm/contracts';
 import { EventOutbox } from '@crm/messaging';
 import { fromCents } from '../sales-db/money';
 import { SalesDatabase } from '../sales-db/sales-database';
-import { ObservedOrder, OrderSnapshot } from './order-snapshot.entity';
+import { CUSTOMER_NO_LENGTH, ObservedOrder, OrderSnapshot } from './order-snapshot.entity';
 import { OrderReader } from './order-reader';
 import { SyncCursor } from './sync-cursor.entity';
 
@@ -34,6 +34,10 @@ export interface PollResult {
  */
 @Injectable()
 export class OrderSync {
+  private readonly logger = new Logger('OrderSync');
+  /** Orders already reported as skipped (each is met again at every sweep): said once per process, bounded. */
+  private readonly skipped = new Set<number>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly sales: SalesDatabase,
@@ -95,6 +99,15 @@ export class OrderSync {
       if (orders.length) {
         const known = await this.snapshots(em, orders.map((order) => order.orderId));
         for (const order of orders) {
+          // No CRM customer has such a number: the order can concern no one here, and keeping it
+          // would fail the batch at every poll — the sync would stall on one row of foreign data.
+          if (!order.customerNo || order.customerNo.length > CUSTOMER_NO_LENGTH) {
+            if (!this.skipped.has(order.orderId) && this.skipped.size < 1_000) {
+              this.skipped.add(order.orderId);
+              this.logger.warn(`order ${order.orderId} skipped: customer number "${order.customerNo.slice(0, 40)}" is no CRM customer number`);
+            }
+            continue;
+          }
           let snapshot = known.get(order.orderId);
           if (!snapshot) {
             snapshot = new OrderSnapshot(order.orderId, order, now);
