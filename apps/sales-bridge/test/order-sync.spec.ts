@@ -127,10 +127,10 @@ describe('order sync (sales system → sales.order.recorded.v1 through the outbo
     const before = (await recorded()).length;
     // The process dies while committing its second batch: that transaction never commits.
     const dying = newSync();
-    let records = 0;
-    const original = outbox.record.bind(outbox);
-    const record = jest.spyOn(outbox, 'record').mockImplementation((...args: Parameters<EventOutbox['record']>) => {
-      if (++records > BATCH) throw new Error('killed');
+    let batches = 0;
+    const original = outbox.recordMany.bind(outbox);
+    const record = jest.spyOn(outbox, 'recordMany').mockImplementation(async (...args: Parameters<EventOutbox['recordMany']>) => {
+      if (args[2].length > 0 && ++batches > 1) throw new Error('killed');
       return original(...args);
     });
     await dying.poll();

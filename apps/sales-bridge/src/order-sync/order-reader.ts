@@ -6,6 +6,15 @@ import { toCents } from '../sales-db/money';
 import { calendarDate } from '../orders/orders.service';
 import type { ObservedOrder } from './order-snapshot.entity';
 
+/** An order as read, without an entity: a sweep compares thousands a poll and keeps none. */
+interface OrderRow {
+  id: number;
+  customerNo: string;
+  date: string | Date;
+  deliveryAddress: string | null;
+  status: number;
+}
+
 interface LineRow {
   id: number;
   order: number;
@@ -27,7 +36,7 @@ export class OrderReader {
   /** Orders with keys above `after` (and at most `upTo`), in key order. */
   async range(after: number, limit: number, upTo?: number): Promise<ObservedOrder[]> {
     const where: FilterQuery<SalesOrder> = upTo === undefined ? { id: { $gt: after } } : { id: { $gt: after, $lte: upTo } };
-    const orders = await this.em.find(SalesOrder, where, { orderBy: { id: 'asc' }, limit });
+    const orders = await this.orders(where, limit);
     if (orders.length === 0) return [];
     // Consecutive keys: one range read of their lines (the lines' order index), whatever the batch size.
     const lines = await this.lines({ $gte: orders[0].id, $lte: orders[orders.length - 1].id });
@@ -36,16 +45,27 @@ export class OrderReader {
 
   /** These orders (those that still exist), in key order: scattered keys, read by key. */
   async byIds(ids: number[]): Promise<ObservedOrder[]> {
-    const orders: SalesOrder[] = [];
+    const orders: OrderRow[] = [];
     const lines: LineRow[] = [];
     // A range over scattered keys would read every line between them; SQL Server takes at most
     // 2,100 parameters, so the keys go in chunks.
     for (let start = 0; start < ids.length; start += KEYS_PER_QUERY) {
       const chunk = ids.slice(start, start + KEYS_PER_QUERY);
-      orders.push(...(await this.em.find(SalesOrder, { id: { $in: chunk } }, { orderBy: { id: 'asc' } })));
+      orders.push(...(await this.orders({ id: { $in: chunk } })));
       lines.push(...(await this.lines({ $in: chunk })));
     }
     return observeAll(orders, lines);
+  }
+
+  private async orders(where: FilterQuery<SalesOrder>, limit?: number): Promise<OrderRow[]> {
+    const query = (this.em as SqlEntityManager)
+      .createQueryBuilder(SalesOrder, 'o')
+      .select(['o.id', 'o.customerNo', 'o.date', 'o.deliveryAddress', 'o.status'])
+      .where(where as never)
+      .orderBy({ id: 'asc' });
+    if (limit !== undefined) query.limit(limit);
+    const rows = (await query.execute('all', true)) as unknown as OrderRow[];
+    return rows.map((row) => ({ ...row, id: Number(row.id), status: Number(row.status) }));
   }
 
   private async lines(order: { $gte: number; $lte: number } | { $in: number[] }): Promise<LineRow[]> {
@@ -57,7 +77,7 @@ export class OrderReader {
   }
 }
 
-function observeAll(orders: SalesOrder[], rows: LineRow[]): ObservedOrder[] {
+function observeAll(orders: OrderRow[], rows: LineRow[]): ObservedOrder[] {
   const linesOf = new Map<number, LineRow[]>();
   for (const row of rows) {
     const order = Number(row.order);
@@ -68,7 +88,7 @@ function observeAll(orders: SalesOrder[], rows: LineRow[]): ObservedOrder[] {
   return orders.map((order) => observed(order, linesOf.get(order.id) ?? []));
 }
 
-function observed(order: SalesOrder, lines: LineRow[]): ObservedOrder {
+function observed(order: OrderRow, lines: LineRow[]): ObservedOrder {
   lines.sort((a, b) => Number(a.id) - Number(b.id));
   let totalCents = 0;
   const digestLines = lines.map((line) => {

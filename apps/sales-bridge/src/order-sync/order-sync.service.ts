@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/core';
-import { orderStatusOf, SalesOrderRecordedV1 } from '@crm/contracts';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { type EventData, orderStatusOf, SalesOrderRecordedV1 } from '@crm/contracts';
 import { EventOutbox } from '@crm/messaging';
 import { fromCents } from '../sales-db/money';
 import { SalesDatabase } from '../sales-db/sales-database';
@@ -91,70 +92,68 @@ export class OrderSync {
     return { compared: orders.length, published, full: false };
   }
 
-  /** Snapshots, events and the cursor's new position in one transaction. Returns the events recorded. */
+  /**
+   * Snapshots, events and the cursor's new position in one transaction; returns the events
+   * recorded. Set-based: the known snapshots are read as plain rows (orderId, digest, version),
+   * new ones go in one multi-row INSERT, a changed one is one UPDATE, and the events one INSERT —
+   * no entity is loaded for an order that did not change, which is almost every order a sweep
+   * compares (loading 4,000 snapshots a poll into the unit of work made a steady-state poll cost
+   * ~300 ms of CPU at 20,000 orders).
+   */
   private async commit(orders: ObservedOrder[], now: Date, cursorMove?: { name: string; position: number }): Promise<number> {
     if (orders.length === 0 && !cursorMove) return 0;
     return this.orm.em.fork().transactional(async (em) => {
-      let published = 0;
-      if (orders.length) {
-        const known = await this.snapshots(em, orders.map((order) => order.orderId));
-        for (const order of orders) {
-          // No CRM customer has such a number: the order can concern no one here, and keeping it
-          // would fail the batch at every poll — the sync would stall on one row of foreign data.
-          if (!order.customerNo || order.customerNo.length > CUSTOMER_NO_LENGTH) {
-            if (!this.skipped.has(order.orderId) && this.skipped.size < 1_000) {
-              this.skipped.add(order.orderId);
-              this.logger.warn(`order ${order.orderId} skipped: customer number "${order.customerNo.slice(0, 40)}" is no CRM customer number`);
-            }
-            continue;
-          }
-          let snapshot = known.get(order.orderId);
-          if (!snapshot) {
-            snapshot = new OrderSnapshot(order.orderId, order, now);
-            em.persist(snapshot);
-          } else if (!snapshot.observe(order, now)) {
-            continue;
-          }
-          this.record(em, order, snapshot.version, now);
-          published++;
-        }
+      const created: SnapshotRow[] = [];
+      const changed: SnapshotRow[] = [];
+      const events: { data: EventData<typeof SalesOrderRecordedV1>; subject: string }[] = [];
+      const known = orders.length ? await this.snapshotStates(em, orders.map((order) => order.orderId)) : new Map<number, SnapshotState>();
+      for (const order of orders) {
+        if (!this.belongsToCrm(order)) continue;
+        const state = known.get(order.orderId);
+        if (state?.digest === order.digest) continue;
+        const row = snapshotRow(order, (state?.version ?? 0) + 1, now);
+        (state ? changed : created).push(row);
+        events.push({ data: recordedEvent(order, row.version, now), subject: String(order.orderId) });
       }
-      if (cursorMove) {
-        const cursor = await this.cursor(em, cursorMove.name);
-        if (cursorMove.position === 0 && cursor.position !== 0) cursor.passes += 1;
-        cursor.position = cursorMove.position;
-        cursor.updatedAt = now;
-      }
-      return published;
+      if (created.length) await em.insertMany(OrderSnapshot, created);
+      for (const { orderId, ...values } of changed) await em.nativeUpdate(OrderSnapshot, { orderId }, values);
+      await this.outbox.recordMany(em, SalesOrderRecordedV1, events);
+      if (cursorMove) await this.moveCursor(em, cursorMove, now);
+      return events.length;
     });
   }
 
-  private record(em: EntityManager, order: ObservedOrder, version: number, now: Date): void {
-    this.outbox.record(
-      em,
-      SalesOrderRecordedV1,
-      {
-        orderId: String(order.orderId),
-        version,
-        orderNo: String(order.orderId),
-        customerNo: order.customerNo,
-        orderDate: order.orderDate,
-        statusCode: order.statusCode,
-        status: orderStatusOf(order.statusCode),
-        deliveryAddress: order.deliveryAddress,
-        totalAmount: fromCents(order.totalCents),
-        lineCount: order.lineCount,
-        observedAt: now.toISOString(),
-      },
-      { subject: String(order.orderId) },
-    );
+  /**
+   * No CRM customer has an empty or longer number: such an order can concern no one here, and
+   * keeping it would fail its batch at every poll — the sync would stall on one row of foreign data.
+   */
+  private belongsToCrm(order: ObservedOrder): boolean {
+    if (order.customerNo && order.customerNo.length <= CUSTOMER_NO_LENGTH) return true;
+    if (!this.skipped.has(order.orderId) && this.skipped.size < 1_000) {
+      this.skipped.add(order.orderId);
+      this.logger.warn(`order ${order.orderId} skipped: customer number "${order.customerNo.slice(0, 40)}" is no CRM customer number`);
+    }
+    return false;
   }
 
-  /** The snapshots of these orders, by key: the live sweep's keys are scattered, so by key, 1,000 at a time (SQL Server's parameter limit). */
-  private async snapshots(em: EntityManager, ids: number[]): Promise<Map<number, OrderSnapshot>> {
-    const known = new Map<number, OrderSnapshot>();
+  private async moveCursor(em: EntityManager, move: { name: string; position: number }, now: Date): Promise<void> {
+    const cursor = await this.cursor(em, move.name);
+    if (cursor.position === move.position) return;
+    if (move.position === 0) cursor.passes += 1;
+    cursor.position = move.position;
+    cursor.updatedAt = now;
+  }
+
+  /** What is known of these orders, as plain rows, 1,000 keys a query (SQL Server's parameter limit; the live sweep's keys are scattered). */
+  private async snapshotStates(em: EntityManager, ids: number[]): Promise<Map<number, SnapshotState>> {
+    const known = new Map<number, SnapshotState>();
     for (let start = 0; start < ids.length; start += 1_000) {
-      for (const snapshot of await em.find(OrderSnapshot, { orderId: { $in: ids.slice(start, start + 1_000) } })) known.set(snapshot.orderId, snapshot);
+      const rows = (await (em as SqlEntityManager)
+        .createQueryBuilder(OrderSnapshot, 's')
+        .select(['s.orderId', 's.digest', 's.version'])
+        .where({ orderId: { $in: ids.slice(start, start + 1_000) } })
+        .execute('all', true)) as unknown as SnapshotState[];
+      for (const row of rows) known.set(Number(row.orderId), { orderId: Number(row.orderId), digest: row.digest, version: Number(row.version) });
     }
     return known;
   }
@@ -171,4 +170,41 @@ export class OrderSync {
     em.persist(created);
     return created;
   }
+}
+
+interface SnapshotState {
+  orderId: number;
+  digest: string;
+  version: number;
+}
+
+type SnapshotRow = Pick<OrderSnapshot, 'orderId' | 'customerNo' | 'orderDate' | 'statusCode' | 'live' | 'digest' | 'version' | 'seenAt'>;
+
+function snapshotRow(order: ObservedOrder, version: number, seenAt: Date): SnapshotRow {
+  return {
+    orderId: order.orderId,
+    customerNo: order.customerNo,
+    orderDate: order.orderDate,
+    statusCode: order.statusCode,
+    live: order.statusCode !== 6,
+    digest: order.digest,
+    version,
+    seenAt,
+  };
+}
+
+function recordedEvent(order: ObservedOrder, version: number, now: Date): EventData<typeof SalesOrderRecordedV1> {
+  return {
+    orderId: String(order.orderId),
+    version,
+    orderNo: String(order.orderId),
+    customerNo: order.customerNo,
+    orderDate: order.orderDate,
+    statusCode: order.statusCode,
+    status: orderStatusOf(order.statusCode),
+    deliveryAddress: order.deliveryAddress,
+    totalAmount: fromCents(order.totalCents),
+    lineCount: order.lineCount,
+    observedAt: now.toISOString(),
+  };
 }
