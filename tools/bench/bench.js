@@ -2,12 +2,13 @@
 // free ports, rate limits out of the way), driven through the gateway. Prints the tables of each
 // scenario and each process's resident memory before, during (sampled peak), right after and a
 // while after it. Figures, not assertions: the tests check behaviour.
-//   npm run bench [-- --scenario opportunities|customers|all] [--customers 100000] [--opportunities 100000]
+//   npm run bench [-- --scenario opportunities|customers|sales|all] [--customers 100000] [--opportunities 100000] [--orders 1000000]
 //                 [--duration 10] [--connections 20] [--rate-list 200] [--rate-create 100] [--idle-seconds 10]
 //                 [--requests N] [--concurrency N] [--succeed 100] [--seed 1] [--keep-data] [--verbose]
 // --duration / --connections / --rate-* shape the opportunities load table (autocannon, load.js);
 // --requests / --concurrency override every scenario's per-request defaults (opportunities: 1000
-// requests, 20 concurrent; customers: 200 per operation, one at a time).
+// requests, 20 concurrent; customers and sales: 200 per operation, one at a time). `all` runs every
+// scenario but sales (long, and seeded through the running system: only by name).
 const { mkdtempSync, rmSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -15,7 +16,7 @@ const { startSystem, brokerReachable, SERVICES } = require('../system/launcher')
 const { Api, MemorySampler, Tokens, deleteRunTopology, printMemory, printTable, residentMemory } = require('./harness');
 const { printLoadTable } = require('./load');
 
-const SCENARIOS = { opportunities: require('./scenarios/opportunities'), customers: require('./scenarios/customers') };
+const SCENARIOS = { opportunities: require('./scenarios/opportunities'), customers: require('./scenarios/customers'), sales: require('./scenarios/sales') };
 
 function parseArgs(argv) {
   const values = {};
@@ -35,13 +36,14 @@ function parseArgs(argv) {
   };
   const scenario = values.scenario ?? 'all';
   if (scenario !== 'all' && !SCENARIOS[scenario]) throw new Error(`--scenario must be ${Object.keys(SCENARIOS).join('|')}|all`);
-  const known = ['scenario', 'customers', 'opportunities', 'duration', 'connections', 'rate-list', 'rate-create', 'idle-seconds', 'requests', 'concurrency', 'succeed', 'seed', 'keep-data', 'verbose'];
+  const known = ['scenario', 'customers', 'opportunities', 'orders', 'duration', 'connections', 'rate-list', 'rate-create', 'idle-seconds', 'requests', 'concurrency', 'succeed', 'seed', 'keep-data', 'verbose'];
   const unknown = Object.keys(values).filter((name) => !known.includes(name));
   if (unknown.length) throw new Error(`unknown option --${unknown[0]} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   return {
-    scenarios: scenario === 'all' ? Object.keys(SCENARIOS) : [scenario],
+    scenarios: scenario === 'all' ? Object.keys(SCENARIOS).filter((name) => !SCENARIOS[name].explicitOnly) : [scenario],
     customers: number('customers', 100_000),
     opportunities: number('opportunities', 100_000),
+    orders: number('orders', 1_000_000),
     duration: number('duration', 10),
     connections: number('connections', 20),
     rateList: number('rate-list', 200),
