@@ -33,35 +33,48 @@ async function call(api, bearer, method, url, body, contentType = 'application/j
   return { status: response.status, body: json, location: response.headers.get('location') };
 }
 
-/** Imports the rows in files of IMPORT_CHUNK; rows whose name is already a customer's are reported as duplicates, not created again. */
-async function importCustomers(api, bearer, rows, log) {
+/**
+ * Imports the rows in files of IMPORT_CHUNK as an admin (`mode=valid-only`); rows whose name is
+ * already a customer's are reported as duplicates, not created again. Resolves with what was
+ * created and the jobs' own time (startedAt → finishedAt, summed).
+ */
+async function importCustomers(api, bearer, rows, log = () => undefined) {
   let created = 0;
+  let ownSeconds = 0;
+  let csvBytes = 0;
   for (let start = 0; start < rows.length; start += IMPORT_CHUNK) {
     const csv = demoCustomersCsv(rows.slice(start, start + IMPORT_CHUNK));
+    csvBytes += Buffer.byteLength(csv);
     let { body: job, location } = await call(api, bearer, 'POST', `/customers/imports?fileName=demo-customers.csv&mode=valid-only`, csv, 'text/csv');
     while (!job.finished) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 250));
       job = (await call(api, bearer, 'GET', location.replace(/^\/api\/v1/, ''))).body;
     }
-    if (job.counts.rejected > 0) throw new Error(`the demo customers were refused: ${JSON.stringify(job.rows?.slice(0, 3))}`);
+    if (job.status !== 'completed' || job.counts.rejected > 0) throw new Error(`the demo customers were refused: ${JSON.stringify(job.counts)} ${JSON.stringify(job.rows?.slice(0, 3))}`);
     created += job.counts.created;
+    ownSeconds += (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000;
     log(`customers imported: ${Math.min(start + IMPORT_CHUNK, rows.length)} of ${rows.length}`);
   }
-  return created;
+  return { created, files: Math.ceil(rows.length / IMPORT_CHUNK), csvBytes, ownSeconds };
 }
 
-/** The customer numbers the customer service gave the rows, by name (newest first: the demo's are the newest). */
-async function customerNumbers(api, bearer, rows) {
+/**
+ * The id and number the customer service gave each row, found by name paging the list newest
+ * first (the demo's are the newest); in the rows' order.
+ */
+async function listImported(api, bearer, rows) {
   const wanted = new Set(rows.map((row) => row.name));
-  const numbers = new Map();
-  for (let page = 1; numbers.size < wanted.size; page++) {
+  const found = new Map();
+  let pages = 0;
+  for (let page = 1; found.size < wanted.size; page++) {
     const { body } = await call(api, bearer, 'GET', `/customers?page=${page}&pageSize=100`);
-    for (const customer of body.items) if (wanted.has(customer.name)) numbers.set(customer.name, customer.customerNo);
+    pages++;
+    for (const customer of body.items) if (wanted.has(customer.name)) found.set(customer.name, { id: customer.id, customerNo: customer.customerNo });
     if (body.items.length < 100) break;
   }
-  const missing = rows.filter((row) => !numbers.has(row.name));
+  const missing = rows.filter((row) => !found.has(row.name));
   if (missing.length) throw new Error(`${missing.length} demo customers were not found after the import (e.g. ${missing[0].name})`);
-  return rows.map((row) => numbers.get(row.name));
+  return { customers: rows.map((row) => found.get(row.name)), pages };
 }
 
 /** `YYYY-MM-DD` of now in the company's time zone. */
@@ -85,8 +98,8 @@ async function seedDemo(options) {
   const seed = options.seed ?? DEMO.seed;
   const bearer = await token(options.urls.auth, 'admin');
   const rows = demoCustomers({ seed, count: options.customers ?? DEMO.customers, managers: DEMO.managers });
-  const created = await importCustomers(options.urls.api, bearer, rows, log);
-  const customerNos = await customerNumbers(options.urls.api, bearer, rows);
+  const { created } = await importCustomers(options.urls.api, bearer, rows, log);
+  const customerNos = (await listImported(options.urls.api, bearer, rows)).customers.map((customer) => customer.customerNo);
   const importedMs = Date.now() - started;
   const { written, plan } = await createSalesDatabase(target, salesNames(), {
     seed,
@@ -99,4 +112,4 @@ async function seedDemo(options) {
   return { seeded: true, created, customers: rows, customerNos, plan, written, importedMs, totalMs: Date.now() - started };
 }
 
-module.exports = { seedDemo, companyToday, DEMO };
+module.exports = { seedDemo, importCustomers, listImported, companyToday, DEMO };

@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CustomerCreatedV1, CustomerUpdatedV1, type EventData, type UserRef } from '@crm/contracts';
-import { topologyNames, type MessagingOptions } from '@crm/messaging';
-import type { DatabaseSettings } from '@crm/persistence';
-import { deleteTopology, peekQueue, publishCloudEvent, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
+import { topologyNames } from '@crm/messaging';
+import { peekQueue, publishCloudEvent } from '@crm/testing';
 import { CustomerCopy, type CustomerRef } from '../src';
-import { startTicketDeskApp, TicketDeskApp } from './fixtures/ticket-desk-app';
+import { startTicketDeskApp } from './fixtures/ticket-desk-app';
+import { type CopyApp, COPY_TEST_DATABASES, copyTestOptions } from './fixtures/copy-app';
 
 type Snapshot = Omit<EventData<typeof CustomerUpdatedV1>, 'changedFields' | 'changedBy'>;
-
-const DATABASES: [string, (service: string) => DatabaseSettings][] = [
-  ['SQLite', (service) => ({ DB_DRIVER: 'sqlite', DB_NAME: join(mkdtempSync(join(tmpdir(), 'crm-reference-data-')), `${service}.sqlite`) })],
-  // Its own schema on the shared server, dropped afterwards.
-  ['PostgreSQL', (service) => ({ DB_DRIVER: 'postgresql', DB_URL: process.env.CRM_TEST_PG_URL, DB_SCHEMA: service.replace(/[^a-z0-9]/g, '_') })],
-];
 
 const ZHANG: UserRef = { id: 'mgr-zhang', name: '张经理' };
 const LI: UserRef = { id: 'mgr-li', name: '李经理' };
@@ -44,35 +35,16 @@ const customer = (customerId: string, customerNo: string, version: number, chang
  * HTTP endpoints of a miniature service desk. The cases build on each other, as the owner's
  * changes would arrive.
  */
-describe.each(DATABASES)('the customer copy on %s', (_driver, databaseFor) => {
-  const service = uniqueName('custcopy');
-  const options: MessagingOptions = {
-    service,
-    amqpUrl: testAmqpUrl(),
-    exchange: uniqueName('crm.events.custcopy'),
-    // One message at a time: an event published after others is handled after them.
-    prefetch: 1,
-    deliveryLimit: 3,
-    outboxPollMs: 200,
-    consumes: true,
-    consumer: { concurrency: 1 },
-  };
-  const names = topologyNames(options);
-  const db = databaseFor(service);
-  let desk: TicketDeskApp;
+describe.each(COPY_TEST_DATABASES)('the customer copy on %s', (_driver, databaseFor) => {
+  const options = copyTestOptions('custcopy');
+  const db = databaseFor(options.service);
+  let desk: CopyApp;
 
   beforeAll(async () => {
     desk = await startTicketDeskApp(options, db);
   });
 
-  afterAll(async () => {
-    if (db.DB_DRIVER === 'postgresql') await desk?.orm.em.getConnection().execute(`drop schema if exists "${db.DB_SCHEMA}" cascade`);
-    await desk?.app.close();
-    await deleteTopology({
-      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue, ...names.retryQueues.map((r) => r.queue)],
-      exchanges: [names.exchange, names.unroutedExchange, names.deadLetterExchange],
-    });
-  });
+  afterAll(() => desk?.close());
 
   /** Publishes as the customer service's relay would; each returns the event id. */
   const created = (snapshot: Snapshot, id = randomUUID()) => {
@@ -83,17 +55,7 @@ describe.each(DATABASES)('the customer copy on %s', (_driver, databaseFor) => {
     const data = CustomerUpdatedV1.data.parse({ ...snapshot, changedFields, changedBy: SUPERVISOR });
     return publishCloudEvent(options.exchange, CustomerUpdatedV1.type, data, { id, source: CustomerUpdatedV1.source });
   };
-  const handled = async (ids: string[]) => {
-    let pending = ids;
-    await waitUntil(
-      async () => {
-        pending = (await Promise.all(pending.map(async (id) => ((await desk.handled(id)) ? null : id)))).filter((id): id is string => id !== null);
-        return pending.length === 0;
-      },
-      15_000,
-      () => `events not handled: ${pending.join(', ')}`,
-    );
-  };
+  const handled = (ids: string[]) => desk.handled(ids);
   const byId = async (id: string) => {
     const response = await desk.app.inject({ method: 'GET', url: `/customers/${encodeURIComponent(id)}` });
     expect(response.statusCode).toBe(200);
@@ -195,6 +157,6 @@ describe.each(DATABASES)('the customer copy on %s', (_driver, databaseFor) => {
     await handled([await updated(customer('c-3', 'KH20260303001', 2, { name: '广州南方电子', manager: ZHANG }), [])]);
     expect((await byId('c-3'))?.manager).toEqual(LI);
     // Nothing went wrong along the way.
-    expect(await peekQueue(names.deadLetterQueue)).toEqual([]);
+    expect(await peekQueue(topologyNames(options).deadLetterQueue)).toEqual([]);
   });
 });

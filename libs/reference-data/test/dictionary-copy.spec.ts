@@ -1,73 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DictionaryChangedV1, type EventData } from '@crm/contracts';
-import { topologyNames, type MessagingOptions } from '@crm/messaging';
-import type { DatabaseSettings } from '@crm/persistence';
-import { deleteTopology, peekQueue, publishCloudEvent, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
+import { topologyNames } from '@crm/messaging';
+import { peekQueue, publishCloudEvent } from '@crm/testing';
 import { DictionaryCopyItem } from '../src';
-import { DeskApp, REGION, SERVICE_TYPE, startDeskApp } from './fixtures/desk-app';
+import { REGION, SERVICE_TYPE, startDeskApp } from './fixtures/desk-app';
+import { type CopyApp, COPY_TEST_DATABASES, copyTestOptions } from './fixtures/copy-app';
 
 type Change = EventData<typeof DictionaryChangedV1>;
-
-const DATABASES: [string, (service: string) => DatabaseSettings][] = [
-  ['SQLite', (service) => ({ DB_DRIVER: 'sqlite', DB_NAME: join(mkdtempSync(join(tmpdir(), 'crm-reference-data-')), `${service}.sqlite`) })],
-  // Its own schema on the shared server, dropped afterwards.
-  ['PostgreSQL', (service) => ({ DB_DRIVER: 'postgresql', DB_URL: process.env.CRM_TEST_PG_URL, DB_SCHEMA: service.replace(/[^a-z0-9]/g, '_') })],
-];
 
 /**
  * A service's copy of the data dictionary, kept from real CloudEvents on a real RabbitMQ, read
  * through the HTTP endpoints of a miniature service desk. The cases build on each other, as the
  * owner's changes would arrive: create, rename, delete, duplicates, a late subscriber.
  */
-describe.each(DATABASES)('the data dictionary copy on %s', (_driver, databaseFor) => {
-  const service = uniqueName('refdata');
-  const options: MessagingOptions = {
-    service,
-    amqpUrl: testAmqpUrl(),
-    exchange: uniqueName('crm.events.refdata'),
-    // One message at a time: an event published after others is handled after them.
-    prefetch: 1,
-    deliveryLimit: 3,
-    outboxPollMs: 200,
-    consumes: true,
-    consumer: { concurrency: 1 },
-  };
-  const names = topologyNames(options);
-  const db = databaseFor(service);
-  let desk: DeskApp;
+describe.each(COPY_TEST_DATABASES)('the data dictionary copy on %s', (_driver, databaseFor) => {
+  const options = copyTestOptions('refdata');
+  const db = databaseFor(options.service);
+  let desk: CopyApp;
 
   beforeAll(async () => {
     desk = await startDeskApp(options, db);
   });
 
-  afterAll(async () => {
-    if (db.DB_DRIVER === 'postgresql') await desk?.orm.em.getConnection().execute(`drop schema if exists "${db.DB_SCHEMA}" cascade`);
-    await desk?.app.close();
-    await deleteTopology({
-      queues: [names.consumerQueue, names.deadLetterQueue, names.unroutedQueue, ...names.retryQueues.map((r) => r.queue)],
-      exchanges: [names.exchange, names.unroutedExchange, names.deadLetterExchange],
-    });
-  });
+  afterAll(() => desk?.close());
 
   /** Publishes a change as the customer service's relay would; returns the event id. */
   const publish = (change: Omit<Change, 'changedAt' | 'editable'> & Partial<Change>, id = randomUUID()) => {
     const data = DictionaryChangedV1.data.parse({ editable: true, changedAt: new Date().toISOString(), ...change });
     return publishCloudEvent(options.exchange, DictionaryChangedV1.type, data, { id, source: DictionaryChangedV1.source });
   };
-  const handled = async (ids: string[]) => {
-    let pending = ids;
-    await waitUntil(
-      async () => {
-        pending = (await Promise.all(pending.map(async (id) => ((await desk.handled(id)) ? null : id)))).filter((id): id is string => id !== null);
-        return pending.length === 0;
-      },
-      15_000,
-      () => `events not handled: ${pending.join(', ')}`,
-    );
-  };
+  const handled = (ids: string[]) => desk.handled(ids);
   const itemsOf = async (category: string) => {
     const response = await desk.app.inject({ method: 'GET', url: `/options?category=${encodeURIComponent(category)}` });
     expect(response.statusCode).toBe(200);
@@ -160,6 +122,6 @@ describe.each(DATABASES)('the data dictionary copy on %s', (_driver, databaseFor
     expect(await itemsOf(SERVICE_TYPE)).toEqual(['咨询', '意见', '表扬']);
     expect((await createTicket({ type: '表扬' })).statusCode).toBe(201);
     // Nothing went wrong along the way.
-    expect(await peekQueue(names.deadLetterQueue)).toEqual([]);
+    expect(await peekQueue(topologyNames(options).deadLetterQueue)).toEqual([]);
   });
 });

@@ -18,6 +18,13 @@ export function churnSnapshot(record: ChurnRecord): EventData<typeof ChurnWarned
     lastOrderDate: record.lastOrderDate,
     warnedAt: record.warnedAt.toISOString(),
     status: record.status,
+    ...churnOutcome(record),
+  };
+}
+
+/** Measures, reason and the times it was confirmed or closed, as both its events and its HTTP answer show them. */
+export function churnOutcome(record: ChurnRecord) {
+  return {
     measures: record.measures.getItems().map((measure) => ({ measure: measure.measure, at: measure.at.toISOString(), by: measure.by })),
     reason: record.reason,
     confirmedAt: record.confirmedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import { CHURN_STATUSES, ChurnStatus } from '@crm/contracts';
 import { PageMetaDto, PageQueryDto, RequiredText, UserRefDto } from '@crm/service-kit';
 import type { Customer } from '../../customers/customer.entity';
 import type { ChurnRecord } from '../churn-record.entity';
+import { churnOutcome } from '../churn-snapshot';
 
 export class ListChurnRecordsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: CHURN_STATUSES })
@@ -71,10 +72,7 @@ export class ChurnRecordResponse {
       lastOrderDate: record.lastOrderDate,
       warnedAt: record.warnedAt.toISOString(),
       status: record.status,
-      measures: record.measures.getItems().map((measure) => ({ measure: measure.measure, at: measure.at.toISOString(), by: measure.by })),
-      reason: record.reason,
-      confirmedAt: record.confirmedAt?.toISOString() ?? null,
-      closedAt: record.closedAt?.toISOString() ?? null,
+      ...churnOutcome(record),
       closedByOrderNo: record.closedByOrderNo,
       version: record.version,
     };
