@@ -285,6 +285,37 @@ describe('sales-system bridge end to end', () => {
       expect((await api.call('manager1', 'POST', `${path}/measures`, { measure: '再试一次' })).status).toBe(409);
     });
 
+    it('answers a NUL byte, deep JSON, a huge string, wrong types and unknown keys with 4xx problems with a code, never a 5xx', async () => {
+      const [record] = await allRecords('manager1', '&status=warning');
+      const customerId = idOf.get(demo.plan.active[0])!;
+      const deep = (key: string) => `{"${key}":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+      const cases: [string, string, unknown][] = [
+        ['POST', `/churn-records/${record.id}/measures`, { measure: 'a\u0000b' }],
+        ['POST', `/churn-records/${record.id}/measures`, { measure: 'x'.repeat(1_000_000) }],
+        ['POST', `/churn-records/${record.id}/measures`, deep('measure')],
+        ['POST', `/churn-records/${record.id}/measures`, { measure: '上门拜访', hacker: true }],
+        ['POST', `/churn-records/${record.id}/measures`, { measure: 42 }],
+        ['POST', `/churn-records/${record.id}/confirm`, { reason: ['已流失'] }],
+        ['POST', `/churn-records/${record.id}/confirm`, deep('reason')],
+        ['GET', `/churn-records?status=${encodeURIComponent('warning\u0000')}`, undefined],
+        ['GET', `/churn-records?customerName=${'x'.repeat(300)}`, undefined],
+        ['GET', `/products?name=${encodeURIComponent('叉\u0000车')}`, undefined],
+        ['GET', `/products?model=${'x'.repeat(300)}&pageSize=abc`, undefined],
+        ['GET', `/inventory?warehouse=${encodeURIComponent('\u0000')}&page=-1`, undefined],
+        ['GET', `/customers/${customerId}/orders?pageSize=1000`, undefined],
+        ['GET', `/customers/${customerId}/orders/${encodeURIComponent('1\u0000')}`, undefined],
+        ['GET', `/customers/${encodeURIComponent('\u0000')}/orders`, undefined],
+      ];
+      for (const [method, path, body] of cases) {
+        const response = await api.call('manager1', method, path, body);
+        expect({ path: path.slice(0, 80), status: response.status >= 400 && response.status < 500 }).toEqual({ path: path.slice(0, 80), status: true });
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(response.body.code).toEqual(expect.any(String));
+      }
+      // Nothing of it was written.
+      expect((await api.call('manager1', 'GET', `/churn-records/${record.id}`)).body).toMatchObject({ status: 'warning', measures: [] });
+    });
+
     it('closes a warning when the warned customer orders again: the sales system’s new order reaches the customer service through the bridge', async () => {
       const record = warned.find((r) => managerOf(r.customer.customerNo) === 'manager2' && r.status === 'warning')!;
       const writer = await openSales();
