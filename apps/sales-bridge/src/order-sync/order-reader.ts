@@ -3,7 +3,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { SalesOrder, SalesOrderLine } from '@crm/sales-system';
 import { toCents } from '../sales-db/money';
-import { calendarDate } from '../orders/orders.service';
+import { calendarDate } from '../sales-db/calendar-date';
 import type { ObservedOrder } from './order-snapshot.entity';
 
 /** An order as read, without an entity: a sweep compares thousands a poll and keeps none. */

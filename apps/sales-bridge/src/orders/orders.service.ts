@@ -3,6 +3,7 @@ import { ORDER_HISTORY_STATUSES, type OrderHistoryStatus } from '@crm/contracts'
 import { CustomerDirectory } from '@crm/reference-data';
 import { SalesOrder, SalesOrderLine } from '@crm/sales-system';
 import { PageQueryDto, Page, toPage } from '@crm/service-kit';
+import { calendarDate } from '../sales-db/calendar-date';
 import { fromCents, lineAmountCents, toCents } from '../sales-db/money';
 import { SalesDatabase } from '../sales-db/sales-database';
 import { SalesSystemError, SalesSystemErrorCode } from '../sales-db/sales-system.errors';
@@ -76,9 +77,4 @@ function summary(order: SalesOrder): OrderSummaryResponse {
     deliveryAddress: order.deliveryAddress,
     status: ORDER_HISTORY_STATUSES[order.status as 5 | 6] as OrderHistoryStatus,
   };
-}
-
-/** The sales system's date as `YYYY-MM-DD`, whatever its driver hands back. */
-export function calendarDate(value: string | Date): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 }
