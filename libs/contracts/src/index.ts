@@ -6,5 +6,6 @@ export * from './events/marketing.events';
 export * from './events/customer.events';
 export * from './events/basedata.events';
 export * from './events/sales.events';
+export * from './events/service.events';
 export * from './events/catalogue';
 export * from './events/asyncapi';
