@@ -41,6 +41,8 @@ interface Manifest {
     activeDeadlineSeconds?: number;
     ttlSecondsAfterFinished?: number;
     scaleTargetRef?: { kind: string; name: string };
+    suspend?: boolean;
+    jobTemplate?: { spec: { template: { spec: PodSpec } } };
   };
   data?: Record<string, string>;
 }
@@ -54,7 +56,9 @@ const secretsOf = (container: Container) => [
   ...(container.envFrom ?? []).flatMap((source) => (source.secretRef ? [source.secretRef.name] : [])),
   ...(container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef.name] : [])),
 ];
-const podContainers = (m: Manifest) => [...(m.spec.template!.spec.initContainers ?? []), ...m.spec.template!.spec.containers];
+const podSpecOf = (m: Manifest) => (m.spec.jobTemplate ? m.spec.jobTemplate.spec.template.spec : m.spec.template!.spec);
+const podContainers = (m: Manifest) => [...(podSpecOf(m).initContainers ?? []), ...podSpecOf(m).containers];
+const SERVICES = ['marketing', 'customer', 'sales-bridge', 'service-desk', 'reporting'];
 
 /** `repo[:port]/name:tag[@sha256:…]` → its tag (undefined when there is none). */
 function tagOf(image: string): string | undefined {
@@ -82,23 +86,23 @@ describe.each([
   const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
   const deployment = (name: string) => byKind('Deployment').find((d) => d.metadata.name === name)!;
   const config = byKind('ConfigMap').find((c) => c.metadata.name === 'crm-config')!.data!;
-  const workloads = [...byKind('Deployment'), ...byKind('Job')];
+  const workloads = [...byKind('Deployment'), ...byKind('Job'), ...byKind('CronJob')];
   /** Deployments with a database of their own: those that get DB_SCHEMA. */
   const withDatabase = byKind('Deployment').filter((d) => envOf(d.spec.template!.spec.containers[0]).DB_SCHEMA);
 
   it('renders a Deployment, Service, autoscaler and disruption budget for the gateway and every service', () => {
-    for (const name of ['gateway', 'marketing', 'customer', 'sales-bridge']) {
+    for (const name of ['gateway', ...SERVICES]) {
       for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
         expect(byKind(kind).map((m) => m.metadata.name)).toContain(name);
       }
     }
-    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual(['customer', 'marketing', 'sales-bridge']);
+    expect(withDatabase.map((d) => d.metadata.name).sort()).toEqual([...SERVICES].sort());
   });
 
   it('references every image by a version tag, never :latest or untagged', () => {
     const images = workloads.flatMap(podContainers).map((c) => c.image);
     expect(images).toEqual(
-      expect.arrayContaining([expect.stringContaining('crm/marketing'), expect.stringContaining('crm/customer'), expect.stringContaining('crm/sales-bridge'), expect.stringContaining('crm/gateway')]),
+      expect.arrayContaining([...SERVICES, 'gateway'].map((app) => expect.stringContaining(`crm/${app}:`))),
     );
     for (const image of images) {
       expect({ image, tag: tagOf(image) }).toEqual({ image, tag: expect.stringMatching(/^\d+\.\d+\.\d+([-.+][\w.-]+)?$/) });
@@ -199,10 +203,13 @@ describe.each([
     expect(config).toMatchObject({ AUTH_URL: expect.stringMatching(/^https:/), USER_DIRECTORY: 'keycloak' });
     expect(config).not.toHaveProperty('REALM_FILE');
 
-    for (const service of ['marketing', 'customer', 'sales-bridge']) {
+    for (const service of SERVICES) {
       const secrets = secretsOf(deployment(service).spec.template!.spec.containers[0]);
-      expect(secrets).toEqual(expect.arrayContaining([`${service}-db-app`, `${service}-amqp`, 'crm-keycloak-admin']));
+      expect(secrets).toEqual(expect.arrayContaining([`${service}-db-app`, `${service}-amqp`]));
     }
+    // The users directory (assignee pickers and checks) needs the identity provider's admin client; reports do not.
+    const directoryUsers = byKind('Deployment').filter((d) => secretsOf(d.spec.template!.spec.containers[0]).includes('crm-keycloak-admin'));
+    expect(directoryUsers.map((d) => d.metadata.name).sort()).toEqual(['customer', 'gateway', 'marketing', 'sales-bridge', 'service-desk']);
     // The bridge alone reads the sales system, with its read-only login.
     const readers = byKind('Deployment').filter((d) => secretsOf(d.spec.template!.spec.containers[0]).includes('sales-bridge-sales-db'));
     expect(readers.map((d) => d.metadata.name)).toEqual(['sales-bridge']);
@@ -224,8 +231,18 @@ describe.each([
     }
   });
 
+  it('keeps the reports’ rebuild a suspended CronJob an operator triggers, with the application login only', () => {
+    const [rebuild] = byKind('CronJob');
+    expect(rebuild.metadata.name).toBe('reporting-rebuild');
+    expect(rebuild.spec.suspend).toBe(true);
+    const [container] = podSpecOf(rebuild).containers;
+    expect(container.command).toEqual(['node', '-r', './tools/register-paths.js', 'dist/apps/reporting/src/database/rebuild.js']);
+    expect(secretsOf(container)).toEqual(['reporting-db-app']);
+    expect(envOf(container).DB_SCHEMA).toBe('reporting');
+  });
+
   it('points the gateway at each service’s Service', () => {
-    for (const service of ['marketing', 'customer', 'sales-bridge']) {
+    for (const service of SERVICES) {
       const port = byKind('Service').find((s) => s.metadata.name === service)!.spec.ports![0].port;
       expect(envOf(deployment('gateway').spec.template!.spec.containers[0])[`${service.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${service}:${port}`);
     }

@@ -4,12 +4,11 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway.config';
 import { SERVICE_NAMES } from '../routing/route-table';
 
 /**
- * Services whose dead-letter queues the endpoint serves: those routed today plus the ones the
- * requirements announce (customer, sales bridge, service desk, reports), so an operator can look
- * at their queues as soon as they run. Any other `<x>.events.dlq` is 404, whatever exists on the
- * broker: the endpoint never reads queues it was not meant to.
+ * Services whose dead-letter queues the endpoint serves: those the gateway routes to. Any other
+ * `<x>.events.dlq` is 404, whatever exists on the broker: the endpoint never reads queues it was
+ * not meant to.
  */
-export const DEAD_LETTER_SERVICES: readonly string[] = [...new Set<string>([...SERVICE_NAMES, 'customer', 'sales-bridge', 'service-desk', 'reporting'])];
+export const DEAD_LETTER_SERVICES: readonly string[] = SERVICE_NAMES;
 
 /**
  * The operator's view of dead letters. The admin opens a broker connection per call and closes

@@ -22,6 +22,8 @@ export const gatewayEnvSchema = z.object({
   MARKETING_URL: urls.default(['http://127.0.0.1:3101']),
   CUSTOMER_URL: urls.default(['http://127.0.0.1:3102']),
   SALES_BRIDGE_URL: urls.default(['http://127.0.0.1:3103']),
+  SERVICE_DESK_URL: urls.default(['http://127.0.0.1:3104']),
+  REPORTING_URL: urls.default(['http://127.0.0.1:3105']),
   /** The spec's limit for a synchronous function is 15 s. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Requests each signed-in user may send per window (429 with Retry-After beyond). */
@@ -51,7 +53,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
   const parsed = loadConfig(gatewayEnvSchema, env);
   return {
     env: parsed,
-    services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL, 'sales-bridge': parsed.SALES_BRIDGE_URL },
+    services: { marketing: parsed.MARKETING_URL, customer: parsed.CUSTOMER_URL, 'sales-bridge': parsed.SALES_BRIDGE_URL, 'service-desk': parsed.SERVICE_DESK_URL, reporting: parsed.REPORTING_URL },
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
     rateLimit: { max: parsed.RATE_LIMIT_MAX, windowSeconds: parsed.RATE_LIMIT_WINDOW_SECONDS, redisUrl: parsed.REDIS_URL },
   };

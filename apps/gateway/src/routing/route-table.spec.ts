@@ -16,6 +16,11 @@ describe('route table', () => {
     ['/products?name=叉车', 'sales-bridge'],
     ['/inventory', 'sales-bridge'],
     ['/opportunities/o-1', 'marketing'],
+    ['/service-tickets?status=archived', 'service-desk'],
+    ['/service-tickets/t-1/feedback', 'service-desk'],
+    ['/reports/contribution?year=2026', 'reporting'],
+    ['/reports/churn/export', 'reporting'],
+    ['/reports/rebuild', 'reporting'],
   ])('%s → %s', (path, service) => {
     expect(findRoute(path)?.service).toBe(service);
   });
@@ -27,5 +32,12 @@ describe('route table', () => {
   it('lets only managers and supervisors at products and inventory, everyone at a customer’s orders', () => {
     expect(findRoute('/products')?.roles).toEqual(['manager', 'supervisor']);
     expect(findRoute('/customers/c-1/orders')?.roles).toEqual(['admin', 'supervisor', 'manager', 'executive']);
+  });
+
+  it('lets only supervisors and executives at reports, only admins rebuild them, managers and supervisors at the desk', () => {
+    expect(findRoute('/reports/contribution')?.roles).toEqual(['supervisor', 'executive']);
+    expect(findRoute('/reports/rebuild')?.roles).toEqual(['admin']);
+    expect(findRoute('/reports/rebuild-history')?.roles).toEqual(['supervisor', 'executive']);
+    expect(findRoute('/service-tickets/t-1/assign')?.roles).toEqual(['supervisor', 'manager']);
   });
 });

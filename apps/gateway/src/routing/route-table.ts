@@ -18,7 +18,7 @@ export interface RouteRule {
   roles: readonly Role[];
 }
 
-export const SERVICE_NAMES = ['marketing', 'customer', 'sales-bridge'] as const;
+export const SERVICE_NAMES = ['marketing', 'customer', 'sales-bridge', 'service-desk', 'reporting'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const EVERYONE: readonly Role[] = ['admin', 'supervisor', 'manager', 'executive'];
@@ -36,6 +36,11 @@ export const ROUTES: readonly RouteRule[] = [
   // Base data from the sales system (requirements §5): managers and supervisors.
   { prefix: 'products', service: 'sales-bridge', roles: ['manager', 'supervisor'] },
   { prefix: 'inventory', service: 'sales-bridge', roles: ['manager', 'supervisor'] },
+  // The service desk (requirements §3): managers create, handle and give feedback, supervisors assign; both query the archive.
+  { prefix: 'service-tickets', service: 'service-desk', roles: ['supervisor', 'manager'] },
+  // Reports (requirements §4) are the supervisors' and executives'; rebuilding the read models is an admin's operation.
+  { prefix: 'reports', path: /^reports\/rebuild\/?$/, service: 'reporting', roles: ['admin'] },
+  { prefix: 'reports', service: 'reporting', roles: ['supervisor', 'executive'] },
 ];
 
 export function findRoute(path: string): RouteRule | undefined {
