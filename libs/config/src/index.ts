@@ -1,2 +1,3 @@
 export * from './load-config';
 export * from './fragments';
+export * from './company-calendar';
