@@ -17,12 +17,21 @@ const REGISTER = path.join(ROOT, 'tools', 'register-paths.js');
  */
 const V8_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'];
 
-/** The services that exist so far; a new service adds one line here and its URL to the gateway. */
+/**
+ * The services, in start order; a new service adds one line here and its URL to the gateway.
+ * `copies: true` marks a service that keeps copies of other services' data from their events: it
+ * starts, and its consumer queue is bound, before the services that publish those events, so a
+ * first start's events (the customer service's dictionary seed) reach every copy. Later starts
+ * find the durable queues in place.
+ */
 const SERVICES = [
   { name: 'marketing', port: 3101, migrate: true },
-  { name: 'customer', port: 3102, migrate: true },
   // The company's sales system, read only; on the embedded default a SQLite file the demo seed writes.
-  { name: 'sales-bridge', port: 3103, migrate: true, env: (dataDir) => ({ SALES_DB_NAME: path.join(dataDir, 'sales-system.sqlite') }) },
+  { name: 'sales-bridge', port: 3103, migrate: true, copies: true, env: (dataDir) => ({ SALES_DB_NAME: path.join(dataDir, 'sales-system.sqlite') }) },
+  { name: 'service-desk', port: 3104, migrate: true, copies: true },
+  // Read models built from every other service's events (requirements §4).
+  { name: 'reporting', port: 3105, migrate: true, copies: true },
+  { name: 'customer', port: 3102, migrate: true },
 ];
 
 async function freePort() {
@@ -86,7 +95,8 @@ async function runToCompletion(name, script, env, log) {
   if (code !== 0) throw new Error(`${name} exited with ${code}:\n${child.tail.join('\n')}`);
 }
 
-async function waitReady(child, url, timeoutMs = 60000) {
+/** Resolves once `url` answers ready (and, with `consuming`, its event consumer is bound and consuming). */
+async function waitReady(child, url, timeoutMs = 60000, { consuming = false } = {}) {
   const deadline = Date.now() + timeoutMs;
   let exited = null;
   child.exited.then((result) => (exited = result));
@@ -94,7 +104,7 @@ async function waitReady(child, url, timeoutMs = 60000) {
     if (exited) throw new Error(`${child.label} exited (${JSON.stringify(exited)}) before it was ready:\n${child.tail.join('\n')}`);
     try {
       const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
+      if (response.ok && (!consuming || (await response.json()).info?.consumer?.state === 'consuming')) return;
     } catch {
       // not listening yet
     }
@@ -177,6 +187,7 @@ async function startSystem(options) {
         children.push(replica.process);
         replicas.push(replica);
       }
+      if (service.copies) await Promise.all(replicas.map((replica) => waitReady(replica.process, replica.url, 60000, { consuming: true })));
       system.replicas[service.name] = replicas;
       serviceUrls[service.name] = replicas.map((replica) => replica.url).join(',');
       system.services[service.name] = { url: replicas[0].url, process: replicas[0].process };

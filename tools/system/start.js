@@ -4,7 +4,7 @@ const path = require('node:path');
 const { startSystem, brokerReachable, ROOT } = require('./launcher');
 const { seedDemo } = require('./demo-seed');
 
-const COLORS = { identity: 35, marketing: 36, customer: 34, 'sales-bridge': 33, gateway: 32 };
+const COLORS = { identity: 35, marketing: 36, customer: 34, 'sales-bridge': 33, 'service-desk': 31, reporting: 93, gateway: 32 };
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 function log(name, line) {

@@ -7,7 +7,7 @@ import { deleteTopology } from '@crm/testing';
 import { OpenApiContractValidator } from './openapi-validator';
 
 /** Services that consume events, so declare queues of their own. */
-const CONSUMING_SERVICES = ['customer', 'sales-bridge'];
+const CONSUMING_SERVICES = ['customer', 'sales-bridge', 'service-desk', 'reporting'];
 
 // The launcher is plain JavaScript shared with `npm start`, outside any Nx project.
 // eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries
