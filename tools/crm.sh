@@ -25,6 +25,11 @@ case "${1:-}" in
     build
     exec node tools/db/create-migration.js "${@:2}"
     ;;
+  # Recomputes the reporting service's aggregates from the facts it kept (README "Reports").
+  reports-rebuild)
+    build
+    exec node -r ./tools/register-paths.js dist/apps/reporting/src/database/rebuild.js "${@:2}"
+    ;;
   messaging)
     build
     exec node -r ./tools/register-paths.js dist/libs/messaging/src/admin/cli/main.js "${@:2}"
@@ -48,7 +53,7 @@ case "${1:-}" in
     exit $status
     ;;
   *)
-    echo "usage: tools/crm.sh start|test|build|lint|bench|bench-events|db-migration|messaging" >&2
+    echo "usage: tools/crm.sh start|test|build|lint|bench|bench-events|db-migration|messaging|reports-rebuild" >&2
     exit 2
     ;;
 esac

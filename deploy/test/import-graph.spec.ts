@@ -37,7 +37,7 @@ describe('production import graphs', () => {
     }
   });
 
-  it.each(['gateway', 'marketing', 'customer', 'sales-bridge'])('%s loads neither the development identity provider nor oidc-provider', (app) => {
+  it.each(['gateway', 'marketing', 'customer', 'sales-bridge', 'service-desk', 'reporting'])('%s loads neither the development identity provider nor oidc-provider', (app) => {
     const modules = loadedBy(`dist/apps/${app}/src/app.module.js`);
     expect(modules.length).toBeGreaterThan(100);
     expect(matching(modules, /libs\/identity\/src\/dev-provider\/|node_modules\/oidc-provider\//)).toEqual([]);
