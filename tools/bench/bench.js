@@ -2,13 +2,13 @@
 // free ports, rate limits out of the way), driven through the gateway. Prints the tables of each
 // scenario and each process's resident memory before, during (sampled peak), right after and a
 // while after it. Figures, not assertions: the tests check behaviour.
-//   npm run bench [-- --scenario opportunities|customers|sales|all] [--customers 100000] [--opportunities 100000] [--orders 1000000]
+//   npm run bench [-- --scenario opportunities|customers|sales|reports|all] [--customers 100000] [--opportunities 100000] [--orders 1000000]
 //                 [--duration 10] [--connections 20] [--rate-list 200] [--rate-create 100] [--idle-seconds 10]
 //                 [--requests N] [--concurrency N] [--succeed 100] [--seed 1] [--keep-data] [--verbose]
 // --duration / --connections / --rate-* shape the opportunities load table (autocannon, load.js);
 // --requests / --concurrency override every scenario's per-request defaults (opportunities: 1000
-// requests, 20 concurrent; customers and sales: 200 per operation, one at a time). `all` runs every
-// scenario but sales (long, and seeded through the running system: only by name).
+// requests, 20 concurrent; customers, sales and reports: 200 per operation, one at a time). `all` runs
+// every scenario but sales and reports (long, with data of their own: only by name).
 const { mkdtempSync, rmSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -16,7 +16,12 @@ const { startSystem, brokerReachable, SERVICES } = require('../system/launcher')
 const { Api, MemorySampler, Tokens, deleteRunTopology, printMemory, printTable, residentMemory } = require('./harness');
 const { printLoadTable } = require('./load');
 
-const SCENARIOS = { opportunities: require('./scenarios/opportunities'), customers: require('./scenarios/customers'), sales: require('./scenarios/sales') };
+const SCENARIOS = {
+  opportunities: require('./scenarios/opportunities'),
+  customers: require('./scenarios/customers'),
+  sales: require('./scenarios/sales'),
+  reports: require('./scenarios/reports'),
+};
 
 function parseArgs(argv) {
   const values = {};
