@@ -1,6 +1,7 @@
 import { eventsExchangeArguments } from '@crm/messaging';
 import { TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
 import { ApiClient, Login, RunningSystem, startCrm } from './support/crm-system';
+import { completeCustomer } from './support/customer-fixture';
 
 /**
  * Customers, contacts and interaction records (requirements §2.1–2.3) through the gateway with
@@ -14,24 +15,7 @@ describe('customers end to end', () => {
   let subscriber: TestSubscriber;
   const ids: Record<string, string> = {};
 
-  const complete = (overrides: Record<string, unknown> = {}) => ({
-    name: uniqueName('华东机械'),
-    region: '华东',
-    level: '大客户',
-    satisfaction: 4,
-    credit: 5,
-    address: '上海市浦东新区张江路 1 号',
-    zip: '200120',
-    phone: '021-5555 0101',
-    legalPerson: '王总',
-    bank: '工商银行',
-    bankAccount: '6222 0000 1111',
-    localTaxNo: 'L-310000',
-    nationalTaxNo: 'N-310000',
-    licenceNo: uniqueName('LIC'),
-    registeredCapital: 500,
-    ...overrides,
-  });
+  const complete = completeCustomer;
   const create = async (login: Login, overrides: Record<string, unknown> = {}) => {
     const response = await api.call(login, 'POST', '/customers', complete(overrides));
     expect(response.status).toBe(201);

@@ -2,6 +2,7 @@ import { TicketArchivedV1, TicketAssignedV1, TicketCreatedV1, TicketHandledV1, T
 import { eventsExchangeArguments } from '@crm/messaging';
 import { TestSubscriber, testAmqpUrl, uniqueName, waitUntil } from '@crm/testing';
 import { ApiClient, Login, RunningSystem, startCrm } from './support/crm-system';
+import { completeCustomer } from './support/customer-fixture';
 
 /**
  * The service desk end to end (requirements §3; contract "Service desk", `service.ticket.*.v1`):
@@ -22,23 +23,7 @@ describe('service desk end to end', () => {
   let deleted: { id: string; name: string };
 
   const newCustomer = async (manager: Login, name: string) => {
-    const response = await api.call(manager, 'POST', '/customers', {
-      name,
-      region: '华东',
-      level: '大客户',
-      satisfaction: 4,
-      credit: 5,
-      address: '上海市浦东新区张江路 1 号',
-      zip: '200120',
-      phone: '021-5555 0101',
-      legalPerson: '王总',
-      bank: '工商银行',
-      bankAccount: '6222 0000 1111',
-      localTaxNo: 'L-310000',
-      nationalTaxNo: 'N-310000',
-      licenceNo: uniqueName('LIC'),
-      registeredCapital: 500,
-    });
+    const response = await api.call(manager, 'POST', '/customers', completeCustomer({ name }));
     expect(response.status).toBe(201);
     return response.body as { id: string; name: string };
   };
