@@ -166,10 +166,19 @@ async function runThrough(input: Readable, sheets: AsyncIterator<WorksheetLike>,
   await Promise.race([work().catch(() => undefined), delay(CLEANUP_WAIT_MS, undefined, { ref: false })]);
 }
 
-/** Closes the spooled sheets' streams (exceljs opens one for every sheet, read or skipped) and deletes their files. */
-async function release(spooled: Readable[]): Promise<void> {
+/**
+ * Closes the spooled sheets' streams (exceljs opens one for every sheet, read or skipped) and
+ * deletes their files. A stream may not have opened its file yet: its open then fails once the
+ * file is gone, and that late error must not escape as an unhandled 'error' event (it crashed
+ * whatever ran next in the process: an ENOENT on a `tmp-<pid>-…` file in another test).
+ */
+export async function release(spooled: Readable[]): Promise<void> {
+  // Every stream first, before any await: one still opening would fail meanwhile with no listener.
   for (const stream of spooled) {
+    stream.on('error', () => undefined);
     stream.destroy();
+  }
+  for (const stream of spooled) {
     const path = (stream as Readable & { path?: unknown }).path;
     if (typeof path === 'string') await rm(path, { force: true }).catch(() => undefined);
   }
