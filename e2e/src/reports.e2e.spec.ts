@@ -263,6 +263,31 @@ describe('reports end to end', () => {
     expect((await api.call(null, 'GET', '/reports/contribution')).status).toBe(401);
   });
 
+  it('answers hostile filters with 4xx problems with a code, never a 5xx', async () => {
+    const cases = [
+      `/reports/contribution?customerName=${encodeURIComponent('a\u0000b')}`,
+      `/reports/contribution?customerName=${'x'.repeat(300)}`,
+      `/reports/contribution?year=${encodeURIComponent('2026\u0000')}`,
+      '/reports/contribution?year=2026&year=2025',
+      '/reports/contribution?pageSize=abc&page=-1',
+      '/reports/contribution?hacker=1',
+      `/reports/composition?by=${encodeURIComponent('level\u0000')}`,
+      '/reports/composition?by=level&by=credit',
+      '/reports/services?year=99999999999999999999',
+      `/reports/churn?managerName=${'x'.repeat(300)}`,
+      `/reports/churn/export?customerName=${encodeURIComponent('\u0000')}&page=2`,
+    ];
+    for (const path of cases) {
+      const response = await api.call('supervisor', 'GET', path);
+      expect({ path: path.slice(0, 80), status: response.status >= 400 && response.status < 500 }).toEqual({ path: path.slice(0, 80), status: true });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body.code).toEqual(expect.any(String));
+    }
+    const rebuild = await api.call('admin', 'POST', '/reports/rebuild', `{"x":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    expect(rebuild.status).toBeGreaterThanOrEqual(400);
+    expect(rebuild.status).toBeLessThan(500);
+  });
+
   it('rebuilds every read model from the facts it kept, converging to the same numbers', async () => {
     const snapshot = async () => ({
       contribution: await contribution(),

@@ -227,6 +227,37 @@ describe('service desk end to end', () => {
     expect((await query('supervisor', 'pageSize=101')).status).toBe(400);
   });
 
+  it('answers a NUL byte, deep JSON, a huge string, wrong types and unknown keys with 4xx problems with a code, never a 5xx, writing nothing', async () => {
+    const target = await create('manager1', ticket(mine.id, { summary: `${tag} 恶意输入` }));
+    const before = (await api.call('supervisor', 'GET', `/service-tickets?customerName=${encodeURIComponent(tag)}&pageSize=1`)).body.total;
+    const deep = (key: string) => `{"${key}":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const cases: [Login, string, string, unknown][] = [
+      ['manager1', 'POST', '/service-tickets', ticket(mine.id, { summary: 'a\u0000b' })],
+      ['manager1', 'POST', '/service-tickets', ticket(mine.id, { request: 'x'.repeat(1_000_000) })],
+      ['manager1', 'POST', '/service-tickets', deep('summary')],
+      ['manager1', 'POST', '/service-tickets', ticket(mine.id, { hacker: true })],
+      ['manager1', 'POST', '/service-tickets', ticket(mine.id, { type: 42 })],
+      ['manager1', 'POST', '/service-tickets', ticket(encodeURIComponent('\u0000'))],
+      ['supervisor', 'POST', `/service-tickets/${target.id}/assign`, { assigneeId: ['x'] }],
+      ['supervisor', 'POST', `/service-tickets/${target.id}/assign`, deep('assigneeId')],
+      ['supervisor', 'POST', `/service-tickets/${target.id}/assign`, { assigneeId: 'a\u0000' }],
+      ['manager1', 'POST', `/service-tickets/${target.id}/feedback`, { result: 'x'.repeat(1_000_000), satisfaction: 3 }],
+      ['supervisor', 'GET', `/service-tickets?status=${encodeURIComponent('archived\u0000')}`, undefined],
+      ['supervisor', 'GET', `/service-tickets?customerName=${'x'.repeat(300)}`, undefined],
+      ['supervisor', 'GET', `/service-tickets?summary=${encodeURIComponent('液\u0000压')}&page=-1`, undefined],
+      ['supervisor', 'GET', `/service-tickets?createdFrom=${encodeURIComponent('2026-01-01\u0000')}&pageSize=abc`, undefined],
+      ['supervisor', 'GET', `/service-tickets/${encodeURIComponent('\u0000')}`, undefined],
+    ];
+    for (const [login, method, path, body] of cases) {
+      const response = await api.call(login, method, path, body);
+      expect({ path: path.slice(0, 80), status: response.status >= 400 && response.status < 500 }).toEqual({ path: path.slice(0, 80), status: true });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body.code).toEqual(expect.any(String));
+    }
+    expect((await api.call('supervisor', 'GET', `/service-tickets?customerName=${encodeURIComponent(tag)}&pageSize=1`)).body.total).toBe(before);
+    expect((await api.call('supervisor', 'GET', `/service-tickets/${target.id}`)).body).toMatchObject({ status: 'created', assignee: null, version: 1 });
+  });
+
   it('takes tickets while the customer service is down: the desk asks its own copy', async () => {
     process.kill(system.services.customer.process.pid, 'SIGTERM');
     await waitUntil(async () => (await api.call('manager1', 'GET', `/customers/${mine.id}`)).status >= 500, 20_000);

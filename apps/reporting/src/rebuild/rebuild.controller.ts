@@ -7,7 +7,8 @@ import { RebuildReports } from './rebuild-reports';
 
 @ApiTags('Reports')
 @ApiBearerAuth()
-@ApiProblemResponses(401, 403, 429)
+// 400: a body that is not JSON (the endpoint takes none, but a malformed one is still refused).
+@ApiProblemResponses(400, 401, 403, 429)
 @Controller('reports')
 export class RebuildController {
   constructor(private readonly rebuild: RebuildReports) {}
